@@ -1,0 +1,59 @@
+import { IAppAccessors, IConfigurationExtend, IConfigurationModify, IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
+import { App } from '@rocket.chat/apps-engine/definition/App';
+import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine/definition/livechat';
+import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
+import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import { RoomCloseEndpoint } from './endpoints/RoomCloseEndpoint';
+import { RoomEndpoint } from './endpoints/RoomEndpoint';
+import { SecretCheckEndpoint } from './endpoints/SecretCheckEndpoint';
+import { SettingsEndpoint } from './endpoints/SettingsEndpoint';
+import { VisitorMessageEndpoint } from './endpoints/VisitorMessageEndpoint';
+import { AgentMessageHandler } from './handlers/AgentMessageHandler';
+import { RoomClosedHandler } from './handlers/RoomClosedHandler';
+import { jobs } from './lib/Jobs';
+import { Runtime } from './lib/Runtime';
+import { settings } from './settings/Settings';
+
+/** Wires settings, endpoints, handlers and jobs; the logic lives in lib/. */
+export class TicketsApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
+    private readonly runtime: Runtime;
+
+    constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
+        super(info, logger, accessors);
+        this.runtime = new Runtime(info.id, logger);
+    }
+
+    public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+        await new AgentMessageHandler(this.runtime, { read, modify, http, persis, logger: this.getLogger() }).run(message);
+    }
+
+    public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {
+        if (!modify) {
+            this.getLogger().error(`room ${room.id} closed, but this Rocket.Chat version gives apps no modify accessor on close; close-room not sent`);
+            return;
+        }
+        await new RoomClosedHandler(this.runtime, { read, modify, http, persis, logger: this.getLogger() }).run(room);
+    }
+
+    public async onSettingUpdated(setting: ISetting, configModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
+        this.runtime.settingsChanged();
+    }
+
+    protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
+        await Promise.all(settings.map((setting) => configuration.settings.provideSetting(setting)));
+        await configuration.api.provideApi({
+            visibility: ApiVisibility.PUBLIC,
+            security: ApiSecurity.UNSECURE,
+            endpoints: [
+                new SecretCheckEndpoint(this, this.runtime),
+                new SettingsEndpoint(this, this.runtime),
+                new RoomEndpoint(this, this.runtime),
+                new RoomCloseEndpoint(this, this.runtime),
+                new VisitorMessageEndpoint(this, this.runtime),
+            ],
+        });
+        await configuration.scheduler.registerProcessors(jobs(this.runtime));
+    }
+}

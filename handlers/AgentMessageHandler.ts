@@ -1,0 +1,34 @@
+import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
+import { toWebhookAttachment, uploadedFiles } from '../lib/Attachments';
+import { shortcodesToUnicode } from '../lib/emoji/Emoji';
+import { isAgentMessage } from '../lib/MessageFilter';
+import { Runtime } from '../lib/Runtime';
+import { Accessors } from '../lib/TicketOps';
+import { TicketStore } from '../lib/TicketStore';
+import { agentMessagePayload } from '../lib/WebhookPayloads';
+
+/** IPostMessageSent: an agent's reply in one of our rooms becomes an agent-message webhook. */
+export class AgentMessageHandler {
+    constructor(private readonly runtime: Runtime, private readonly a: Accessors) {}
+
+    public async run(message: IMessage): Promise<void> {
+        if (!isAgentMessage(message)) {
+            return;
+        }
+        const ticket = await new TicketStore(this.a.read.getPersistenceReader(), this.a.persis).byRoom(message.room.id);
+        const sentAt = message.createdAt ? new Date(message.createdAt).getTime() : this.runtime.now();
+        // A message sent just before the room closed may be handled just after; it still belongs to the ticket.
+        if (!ticket || (ticket.closedAt !== undefined && sentAt > ticket.closedAt)) {
+            return;
+        }
+        const files = uploadedFiles(message);
+        const siteUrl = files.length > 0 ? await this.runtime.siteUrl(this.a.read) : '';
+        const text = shortcodesToUnicode(message.text || '');
+        const attachments = files.map((file) => toWebhookAttachment(siteUrl, file));
+        if (text.trim() === '' && attachments.length === 0) {
+            return;
+        }
+        const outbox = this.runtime.outbox(this.a.read, this.a.modify, this.a.http, this.a.persis, this.a.logger);
+        await outbox.enqueue(agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments), sentAt);
+    }
+}

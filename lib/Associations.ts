@@ -1,0 +1,26 @@
+import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+
+/**
+ * Every persistence key the app uses, in one place. Records are always found by
+ * these keys (never by scanning), so the cost of a lookup does not grow with the
+ * number of tickets.
+ */
+const misc = (id: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, id);
+
+export const Keys = {
+    /** The webhook URL RapidPro registered with PUT /settings. */
+    webhookSettings: () => misc('tickets:webhook-settings'),
+    ticket: (ticketId: string) => misc(`tickets:ticket:${ticketId}`),
+    visitor: (token: string) => misc(`tickets:visitor:${token}`),
+    room: (roomId: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId),
+    /** Kind markers: an open ticket and a recently closed one carry different markers, so each set is read by key. */
+    openTickets: () => misc('tickets:kind:open'),
+    closedTickets: () => misc('tickets:kind:closed'),
+    /** Webhook events waiting for delivery, all of them and per ticket. */
+    anyPending: () => misc('tickets:outbox:pending'),
+    pendingFor: (ticketId: string) => misc(`tickets:outbox:ticket:${ticketId}`),
+    /** One queued or failed event, to update or remove it alone. */
+    entry: (entryId: string) => misc(`tickets:outbox:entry:${entryId}`),
+    /** Webhook events given up on, kept for the admin's status and retry. */
+    anyFailed: () => misc('tickets:outbox:failed'),
+};

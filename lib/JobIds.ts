@@ -1,0 +1,9 @@
+/** Scheduler processor ids, registered by the app and used when scheduling. */
+export const JobId = {
+    /** Drains one ticket's webhook queue: data `{ ticketId }`. */
+    Deliver: 'tickets-deliver-webhooks',
+    /** Every minute: drains any queue whose job was lost, removes closed tickets past their grace period. */
+    Sweep: 'tickets-sweep',
+};
+
+export const SWEEP_INTERVAL = '60 seconds';

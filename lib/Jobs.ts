@@ -1,0 +1,36 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
+import { JobId, SWEEP_INTERVAL } from './JobIds';
+import { Runtime } from './Runtime';
+import { TicketStore } from './TicketStore';
+
+/** How long a closed ticket is kept so late agent messages and repeated /room.close still find it. */
+export const CLOSED_GRACE_MS = 10 * 60 * 1000;
+
+/** The scheduler jobs: webhook delivery per ticket, and the sweep that keeps queues and storage tidy. */
+export function jobs(runtime: Runtime): Array<IProcessor> {
+    return [
+        {
+            id: JobId.Deliver,
+            processor: async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
+                if (typeof context.ticketId === 'string') {
+                    await runtime.outbox(read, modify, http, persis).drain(context.ticketId);
+                }
+            },
+        },
+        {
+            id: JobId.Sweep,
+            startupSetting: { type: StartupType.RECURRING, interval: SWEEP_INTERVAL, skipImmediate: false },
+            processor: async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
+                await runtime.outbox(read, modify, http, persis).drainAll();
+                const store = new TicketStore(read.getPersistenceReader(), persis);
+                const cutoff = runtime.now() - CLOSED_GRACE_MS;
+                for (const ticket of await store.closedTickets()) {
+                    if ((ticket.closedAt || 0) < cutoff) {
+                        await store.remove(ticket);
+                    }
+                }
+            },
+        },
+    ];
+}

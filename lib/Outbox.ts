@@ -1,0 +1,209 @@
+import { IHttp, ILogger, IPersistence, IPersistenceRead, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
+import { Keys } from './Associations';
+import { JobId } from './JobIds';
+import { Outcome, outcomeOfStatus, retryDelayMs, windowExpired } from './RetryPolicy';
+import { WebhookPayload } from './WebhookPayloads';
+
+/** One webhook event waiting in its ticket's queue. */
+export interface OutboxEntry {
+    id: string;
+    ticketId: string;
+    /** Order within the ticket: the time of the event in Rocket.Chat, then a counter. */
+    seq: number;
+    payload: WebhookPayload;
+    createdAt: number;
+    attempts: number;
+    nextAttemptAt: number;
+    /** Set when its creator found another event ahead and left the sending to whoever drains. */
+    deferred?: boolean;
+    lastError?: string;
+    failedAt?: number;
+}
+
+export interface DeliveryTarget {
+    url?: string;
+    secret: string;
+    timeoutMs: number;
+}
+
+export interface OutboxDeps {
+    reader: IPersistenceRead;
+    persis: IPersistence;
+    scheduler: ISchedulerModify;
+    http: IHttp;
+    logger: ILogger;
+    target: () => Promise<DeliveryTarget>;
+    now: () => number;
+}
+
+/** Slack on top of the request timeout before an in-flight event is assumed abandoned by its sender. */
+const IN_FLIGHT_MARGIN_MS = 2000;
+/** A drain stops and hands over to a new job before the runtime's call timeout (30 s) could cut it. */
+const DRAIN_BUDGET_MS = 20000;
+
+let counter = 0;
+
+/**
+ * The per-ticket webhook queue (PROTOCOL §3). Events are stored first, then
+ * sent head first, so a close-room never overtakes its ticket's agent messages
+ * and nothing is lost across restarts. Whoever creates an event tries to send it
+ * at once (no wait for the scheduler); failures are retried by scheduler jobs,
+ * which every instance of a cluster shares, with growing back-off.
+ */
+export class Outbox {
+    constructor(private readonly deps: OutboxDeps) {}
+
+    /** Stores an event and tries to deliver it (and anything due before it) now. */
+    public async enqueue(payload: WebhookPayload, eventTime: number): Promise<void> {
+        const id = await this.add(payload, eventTime);
+        await this.drain(payload.ticketId, id);
+    }
+
+    /** Stores an event in its ticket's queue; returns its id for `drain`. */
+    public async add(payload: WebhookPayload, eventTime: number): Promise<string> {
+        const now = this.deps.now();
+        counter = (counter + 1) % 1000;
+        const seq = eventTime * 1000 + counter;
+        const entry: OutboxEntry = {
+            id: `${payload.ticketId}:${seq}:${Math.floor(Math.random() * 1e9)}`,
+            ticketId: payload.ticketId,
+            seq,
+            payload,
+            createdAt: now,
+            attempts: 0,
+            nextAttemptAt: now,
+        };
+        await this.deps.persis.createWithAssociations(entry, [Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)]);
+        return entry.id;
+    }
+
+    /**
+     * Sends the ticket's due events in order until the queue is empty, the head
+     * must wait (back-off, or another sender has it in flight), or the time
+     * budget is spent; a job is scheduled for whatever is left.
+     */
+    public async drain(ticketId: string, mine?: string): Promise<void> {
+        const started = this.deps.now();
+        for (;;) {
+            const queue = await this.pending(ticketId);
+            if (queue.length === 0) {
+                return;
+            }
+            const head = queue[0];
+            const now = this.deps.now();
+            const target = await this.deps.target();
+            if (head.nextAttemptAt > now) {
+                return this.scheduleDrain(ticketId, head.nextAttemptAt);
+            }
+            const inFlightUntil = head.createdAt + target.timeoutMs + IN_FLIGHT_MARGIN_MS;
+            if (head.id !== mine && head.attempts === 0 && !head.deferred && inFlightUntil > now) {
+                // Its creator is sending it right now; sending it too would duplicate it.
+                await this.markDeferred(queue, mine);
+                return this.scheduleDrain(ticketId, inFlightUntil);
+            }
+            if (now - started > DRAIN_BUDGET_MS) {
+                return this.scheduleDrain(ticketId, now);
+            }
+            const outcome = await this.send(head, target);
+            if (outcome.kind === 'delivered') {
+                await this.deps.persis.removeByAssociation(Keys.entry(head.id));
+            } else if (outcome.kind === 'give-up' || windowExpired(head.createdAt, this.deps.now())) {
+                await this.giveUp(head, outcome.reason);
+            } else {
+                return this.retryLater(head, outcome.reason);
+            }
+        }
+    }
+
+    /** Drains every ticket that has a due event; the safety net for lost jobs. */
+    public async drainAll(): Promise<void> {
+        const entries = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<OutboxEntry>;
+        const now = this.deps.now();
+        const due: { [ticketId: string]: true } = Object.create(null);
+        entries.filter((e) => e.nextAttemptAt <= now).forEach((e) => (due[e.ticketId] = true));
+        for (const ticketId of Object.keys(due)) {
+            await this.drain(ticketId);
+        }
+    }
+
+    public async pendingCount(): Promise<number> {
+        return (await this.deps.reader.readByAssociation(Keys.anyPending())).length;
+    }
+
+    public async failed(): Promise<Array<OutboxEntry>> {
+        return (await this.deps.reader.readByAssociation(Keys.anyFailed())) as Array<OutboxEntry>;
+    }
+
+    /** Puts every given-up event back in its queue with a fresh retry window. Returns how many. */
+    public async retryFailed(): Promise<number> {
+        const failed = await this.failed();
+        const now = this.deps.now();
+        const tickets: { [ticketId: string]: true } = Object.create(null);
+        for (const entry of failed) {
+            const again: OutboxEntry = { ...entry, attempts: 0, createdAt: now, nextAttemptAt: now, deferred: true, failedAt: undefined };
+            await this.deps.persis.removeByAssociation(Keys.entry(entry.id));
+            await this.deps.persis.createWithAssociations(again, [Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)]);
+            tickets[entry.ticketId] = true;
+        }
+        for (const ticketId of Object.keys(tickets)) {
+            await this.scheduleDrain(ticketId, now);
+        }
+        return failed.length;
+    }
+
+    private async pending(ticketId: string): Promise<Array<OutboxEntry>> {
+        const entries = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<OutboxEntry>;
+        return entries.sort((a, b) => a.seq - b.seq);
+    }
+
+    private async send(entry: OutboxEntry, target: DeliveryTarget): Promise<Outcome> {
+        if (!target.url) {
+            return { kind: 'retry', reason: 'no webhook URL yet: RapidPro has not called PUT /settings' };
+        }
+        if (!target.secret) {
+            return { kind: 'retry', reason: 'the App Secret is not set' };
+        }
+        try {
+            const response = await this.deps.http.post(target.url, {
+                headers: { 'Content-Type': 'application/json', 'Authorization': `Token ${target.secret}` },
+                content: JSON.stringify(entry.payload),
+                timeout: target.timeoutMs,
+            });
+            return outcomeOfStatus(response.statusCode);
+        } catch (e) {
+            return { kind: 'retry', reason: `request failed: ${describe(e)}` };
+        }
+    }
+
+    private async retryLater(entry: OutboxEntry, reason: string): Promise<void> {
+        const attempts = entry.attempts + 1;
+        const nextAttemptAt = this.deps.now() + retryDelayMs(attempts);
+        const updated: OutboxEntry = { ...entry, attempts, nextAttemptAt, lastError: reason };
+        await this.deps.persis.updateByAssociation(Keys.entry(entry.id), updated);
+        this.deps.logger.warn(`${entry.payload.type} for ticket ${entry.ticketId} not delivered (attempt ${attempts}): ${reason}; next try in ${Math.round((nextAttemptAt - this.deps.now()) / 1000)} s`);
+        await this.scheduleDrain(entry.ticketId, nextAttemptAt);
+    }
+
+    private async giveUp(entry: OutboxEntry, reason: string): Promise<void> {
+        const failed: OutboxEntry = { ...entry, attempts: entry.attempts + 1, lastError: reason, failedAt: this.deps.now() };
+        await this.deps.persis.removeByAssociation(Keys.entry(entry.id));
+        await this.deps.persis.createWithAssociations(failed, [Keys.anyFailed(), Keys.entry(entry.id)]);
+        this.deps.logger.error(`gave up delivering ${entry.payload.type} for ticket ${entry.ticketId} after ${failed.attempts} attempts: ${reason}`);
+    }
+
+    private async markDeferred(queue: Array<OutboxEntry>, mine?: string): Promise<void> {
+        const own = mine ? queue.filter((e) => e.id === mine)[0] : undefined;
+        if (own && !own.deferred) {
+            await this.deps.persis.updateByAssociation(Keys.entry(own.id), { ...own, deferred: true });
+        }
+    }
+
+    private async scheduleDrain(ticketId: string, at: number): Promise<void> {
+        await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(Math.max(at, this.deps.now())), data: { ticketId } });
+    }
+}
+
+function describe(e: unknown): string {
+    const message = e instanceof Error ? e.message : String(e);
+    return message.slice(0, 300);
+}

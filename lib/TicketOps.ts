@@ -1,0 +1,180 @@
+import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/livechat';
+import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { conflict, notFound, unavailable } from './AppError';
+import { toRoomAttachment } from './Attachments';
+import { RoomCloseRequest } from './RoomCloseRequest';
+import { RoomRequest } from './RoomRequest';
+import { Runtime } from './Runtime';
+import { isOpen, Ticket, TicketStore } from './TicketStore';
+import { VisitorMessageRequest } from './VisitorMessageRequest';
+import { saveVisitor, visitorToSave } from './Visitor';
+
+/** The accessors one request or event works with. */
+export interface Accessors {
+    read: IRead;
+    modify: IModify;
+    http: IHttp;
+    persis: IPersistence;
+    logger: ILogger;
+}
+
+export const CLOSED_BY_RAPIDPRO = 'Closed by RapidPro';
+
+const storeOf = (a: Accessors) => new TicketStore(a.read.getPersistenceReader(), a.persis);
+
+async function roomIsOpen(a: Accessors, roomId: string): Promise<boolean> {
+    const room = (await a.read.getRoomReader().getById(roomId)) as ILivechatRoom | undefined;
+    return !!room && room.isOpen === true;
+}
+
+/**
+ * /room: the ticket's room, opened if needed. RapidPro retries GET on connection
+ * errors, so the same ticket must get the same room while it is open.
+ */
+export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtime): Promise<Ticket> {
+    const store = storeOf(a);
+    const livechat = a.read.getLivechatReader();
+    const { token } = req.visitor;
+
+    for (const ticket of (await store.byTicket(req.ticketId)).filter(isOpen)) {
+        if (await roomIsOpen(a, ticket.roomId)) {
+            if (ticket.visitor.token !== token) {
+                throw conflict(`ticket ${req.ticketId} is open for another visitor`);
+            }
+            return ticket;
+        }
+        await store.markClosed(ticket, runtime.now());
+    }
+
+    let departmentId: string | undefined;
+    if (req.visitor.department) {
+        const department = await livechat.getLivechatDepartmentByIdOrName(req.visitor.department);
+        if (!department || department.enabled === false) {
+            throw notFound(`department ${req.visitor.department} not found`);
+        }
+        departmentId = department.id;
+    }
+
+    for (const other of (await store.byVisitor(token)).filter(isOpen)) {
+        if (await roomIsOpen(a, other.roomId)) {
+            throw conflict(`visitor ${token} already has an open room for ticket ${other.ticketId}`);
+        }
+        await store.markClosed(other, runtime.now());
+    }
+
+    const existing = await livechat.getLivechatVisitorByToken(token);
+    const visitor = await rocketChat('save the visitor', a, () =>
+        saveVisitor(a.modify.getCreator().getLivechatCreator(), visitorToSave(req.visitor, existing, departmentId), (t) => livechat.getLivechatVisitorByToken(t)));
+    if (!visitor || !visitor.id) {
+        throw unavailable('Rocket.Chat could not save the visitor now');
+    }
+    await setCustomFields(req, a);
+
+    const source = { type: 'app', id: runtime.appId, alias: 'RapidPro', label: 'RapidPro' } as unknown as ILivechatRoom['source'];
+    // No agent given: Rocket.Chat routes the room to its department's queue, as for any new chat.
+    const room = await rocketChat('open a room', a, () =>
+        a.modify.getCreator().getLivechatCreator().createRoom(visitor, undefined as unknown as IUser, { source }));
+    const ticket: Ticket = {
+        ticketId: req.ticketId,
+        roomId: room.id,
+        visitor: { id: visitor.id, token, username: visitor.username, name: visitor.name },
+        contactUuid: req.visitor.contactUuid,
+        departmentId,
+        priority: req.priority,
+        sessionStart: req.sessionStart,
+        openedAt: runtime.now(),
+        state: 'open',
+    };
+    await store.create(ticket);
+    a.logger.info(`ticket ${ticket.ticketId} opened room ${ticket.roomId}`);
+    return ticket;
+}
+
+/** Each key Rocket.Chat knows as a livechat custom field is set; unknown ones are skipped and logged. */
+async function setCustomFields(req: RoomRequest, a: Accessors): Promise<void> {
+    const updater = a.modify.getUpdater().getLivechatUpdater();
+    for (const [key, value] of req.visitor.customFields) {
+        let known = false;
+        try {
+            known = await updater.setCustomFields(req.visitor.token, key, value, true);
+        } catch (e) {
+            known = false;
+        }
+        if (!known) {
+            a.logger.warn(`ticket ${req.ticketId}: custom field "${key}" is not a livechat custom field in Rocket.Chat; skipped`);
+        }
+    }
+}
+
+/** /room.close: closes the visitor's open room without echoing a close-room back to RapidPro. */
+export async function closeTicket(req: RoomCloseRequest, a: Accessors, runtime: Runtime): Promise<void> {
+    const store = storeOf(a);
+    const tickets = await store.byVisitor(req.token);
+    const open = tickets.filter((t) => isOpen(t) && (!req.ticketId || t.ticketId === req.ticketId));
+    if (open.length === 0) {
+        if (tickets.length === 0 && !(await a.read.getLivechatReader().getLivechatVisitorByToken(req.token))) {
+            throw notFound(`visitor ${req.token} not found`);
+        }
+        return;
+    }
+    for (const ticket of open) {
+        // Marked first: the close handler runs as soon as Rocket.Chat closes the room and must see it.
+        await store.update({ ...ticket, state: 'closing' });
+        const room = await a.read.getRoomReader().getById(ticket.roomId);
+        if (room && (room as ILivechatRoom).isOpen) {
+            try {
+                await a.modify.getUpdater().getLivechatUpdater().closeRoom(room, CLOSED_BY_RAPIDPRO);
+            } catch (e) {
+                await store.update({ ...ticket, state: 'open' });
+                a.logger.error(`ticket ${ticket.ticketId}: Rocket.Chat could not close room ${ticket.roomId}: ${messageOf(e)}`);
+                throw unavailable('Rocket.Chat could not close the room now');
+            }
+        }
+        await store.markClosed(ticket, runtime.now());
+        a.logger.info(`ticket ${ticket.ticketId} closed by RapidPro`);
+    }
+}
+
+/** /visitor-message: posts the contact's message in its open room, as the visitor. */
+export async function postVisitorMessage(req: VisitorMessageRequest, a: Accessors, runtime: Runtime): Promise<string> {
+    const store = storeOf(a);
+    const ticket = (await store.byVisitor(req.token)).filter((t) => t.state === 'open').sort((x, y) => y.openedAt - x.openedAt)[0];
+    if (!ticket) {
+        throw notFound(`visitor ${req.token} has no open room`);
+    }
+    // The stored ids are all Rocket.Chat needs to post; fetching the room and the
+    // visitor first would cost two more calls across the runtime on the busiest path.
+    const room = { id: ticket.roomId, type: RoomType.LIVE_CHAT } as IRoom;
+    const visitor = { ...ticket.visitor } as IVisitor;
+    const builder = a.modify.getCreator().startLivechatMessage()
+        .setRoom(room)
+        .setVisitor(visitor)
+        .setText(req.text)
+        .setAttachments(req.attachments.map(toRoomAttachment));
+    try {
+        return await a.modify.getCreator().finish(builder);
+    } catch (e) {
+        if (!(await roomIsOpen(a, ticket.roomId))) {
+            await store.markClosed(ticket, runtime.now());
+            throw notFound(`visitor ${req.token} has no open room`);
+        }
+        a.logger.error(`ticket ${ticket.ticketId}: Rocket.Chat refused a visitor message: ${messageOf(e)}`);
+        throw unavailable('Rocket.Chat could not post the message now');
+    }
+}
+
+/** Runs a Rocket.Chat call whose failure the client may retry: logged in full, answered 503. */
+async function rocketChat<T>(what: string, a: Accessors, call: () => Promise<T>): Promise<T> {
+    try {
+        return await call();
+    } catch (e) {
+        a.logger.error(`Rocket.Chat could not ${what}: ${messageOf(e)}`);
+        throw unavailable(`Rocket.Chat could not ${what} now`);
+    }
+}
+
+export function messageOf(e: unknown): string {
+    return (e instanceof Error ? e.message : String(e)).slice(0, 500);
+}

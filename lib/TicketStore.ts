@@ -1,0 +1,89 @@
+import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { Keys } from './Associations';
+
+export type TicketState = 'open' | 'closing' | 'closed';
+
+/** Just what is needed to post as the visitor without fetching it again. */
+export interface TicketVisitor {
+    id: string;
+    token: string;
+    username: string;
+    name: string;
+}
+
+export interface Ticket {
+    ticketId: string;
+    roomId: string;
+    visitor: TicketVisitor;
+    contactUuid?: string;
+    departmentId?: string;
+    priority?: string;
+    sessionStart?: string;
+    openedAt: number;
+    /** `closing` marks a close asked for by RapidPro, so the close handler sends no echo. */
+    state: TicketState;
+    closedAt?: number;
+}
+
+/**
+ * Tickets in app persistence. One record per room, found by ticket id, visitor
+ * token or room id. A closed ticket is kept (under another kind marker) for a
+ * grace period so late agent messages still find their ticket and /room.close
+ * stays idempotent; the sweep job removes it afterwards.
+ */
+export class TicketStore {
+    constructor(private readonly reader: IPersistenceRead, private readonly persis: IPersistence) {}
+
+    public async byTicket(ticketId: string): Promise<Array<Ticket>> {
+        return (await this.reader.readByAssociation(Keys.ticket(ticketId))) as Array<Ticket>;
+    }
+
+    public async byVisitor(token: string): Promise<Array<Ticket>> {
+        return (await this.reader.readByAssociation(Keys.visitor(token))) as Array<Ticket>;
+    }
+
+    public async byRoom(roomId: string): Promise<Ticket | undefined> {
+        const found = (await this.reader.readByAssociation(Keys.room(roomId))) as Array<Ticket>;
+        return found[0];
+    }
+
+    public async openTickets(): Promise<Array<Ticket>> {
+        return (await this.reader.readByAssociation(Keys.openTickets())) as Array<Ticket>;
+    }
+
+    public async closedTickets(): Promise<Array<Ticket>> {
+        return (await this.reader.readByAssociation(Keys.closedTickets())) as Array<Ticket>;
+    }
+
+    public async create(ticket: Ticket): Promise<void> {
+        await this.persis.createWithAssociations(ticket, this.keys(ticket));
+    }
+
+    /** Rewrites the record in place (same room, same kind). */
+    public async update(ticket: Ticket): Promise<void> {
+        await this.persis.updateByAssociation(Keys.room(ticket.roomId), ticket);
+    }
+
+    /** Moves the ticket to the closed kind: associations cannot change in place, so remove and create. */
+    public async markClosed(ticket: Ticket, closedAt: number): Promise<Ticket> {
+        const closed: Ticket = { ...ticket, state: 'closed', closedAt };
+        await this.persis.removeByAssociation(Keys.room(ticket.roomId));
+        await this.persis.createWithAssociations(closed, this.keys(closed));
+        return closed;
+    }
+
+    public async remove(ticket: Ticket): Promise<void> {
+        await this.persis.removeByAssociation(Keys.room(ticket.roomId));
+    }
+
+    private keys(ticket: Ticket) {
+        return [
+            Keys.room(ticket.roomId),
+            Keys.ticket(ticket.ticketId),
+            Keys.visitor(ticket.visitor.token),
+            ticket.state === 'closed' ? Keys.closedTickets() : Keys.openTickets(),
+        ];
+    }
+}
+
+export const isOpen = (ticket: Ticket) => ticket.state !== 'closed';
