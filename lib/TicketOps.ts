@@ -65,8 +65,9 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
     }
 
     const existing = await livechat.getLivechatVisitorByToken(token);
+    const toSave = visitorToSave(req.visitor, existing, departmentId);
     const visitor = await rocketChat('save the visitor', a, () =>
-        saveVisitor(a.modify.getCreator().getLivechatCreator(), visitorToSave(req.visitor, existing, departmentId), (t) => livechat.getLivechatVisitorByToken(t)));
+        saveVisitor(a.modify.getCreator().getLivechatCreator(), toSave, (t) => livechat.getLivechatVisitorByToken(t)));
     if (!visitor || !visitor.id) {
         throw unavailable('Rocket.Chat could not save the visitor now');
     }

@@ -38,7 +38,9 @@ type CreatorWithReturn = ILivechatCreator & { createAndReturnVisitor?: (visitor:
  * Rocket.Chat 6.x later releases, 7, 8); `createVisitor`, deprecated there, is
  * the fallback for older servers the app still supports.
  */
-export async function saveVisitor(creator: ILivechatCreator, visitor: IVisitor, reload: (token: string) => Promise<IVisitor | undefined>): Promise<IVisitor | undefined> {
+export async function saveVisitor(
+    creator: ILivechatCreator, visitor: IVisitor, reload: (token: string) => Promise<IVisitor | undefined>,
+): Promise<IVisitor | undefined> {
     const modern = creator as CreatorWithReturn;
     if (typeof modern.createAndReturnVisitor === 'function') {
         return modern.createAndReturnVisitor(visitor);
