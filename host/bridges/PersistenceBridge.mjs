@@ -1,0 +1,108 @@
+// @ts-check
+// App persistence with associations, as Rocket.Chat's (a Mongo collection of
+// {appId, data, associations}). Records are found through an index keyed by
+// association, so a lookup costs the number of records sharing the first
+// association, never the number of records.
+import { randomId } from '../chat/ids.mjs';
+import { bridges } from './engine.mjs';
+
+const assocKey = (a) => `${a.model}:${a.id}`;
+
+export class HostPersistenceBridge extends bridges.PersistenceBridge {
+	/** @param {{ store: import('../store.mjs').Store }} ctx */
+	constructor({ store }) {
+		super();
+		this.store = store;
+	}
+
+	async purge(appId) {
+		const records = await this.store.entries('persistence', `${appId}!`);
+		const index = await this.store.entries('persistenceIndex', `${appId}!`);
+		await this.store.batch([
+			...records.map(([key]) => ({ type: 'del', collection: 'persistence', key })),
+			...index.map(([key]) => ({ type: 'del', collection: 'persistenceIndex', key })),
+		]);
+	}
+
+	async create(data, appId) {
+		return this.write(appId, randomId(), data, []);
+	}
+
+	async createWithAssociations(data, associations, appId) {
+		return this.write(appId, randomId(), data, associations);
+	}
+
+	async write(appId, id, data, associations, previous) {
+		if (typeof data !== 'object') throw new Error('Attempted to store an invalid data type, it must be an object.');
+		const ops = [];
+		for (const a of previous?.associations || []) ops.push({ type: 'del', collection: 'persistenceIndex', key: `${appId}!${assocKey(a)}!${id}` });
+		for (const a of associations) ops.push({ type: 'put', collection: 'persistenceIndex', key: `${appId}!${assocKey(a)}!${id}`, value: '' });
+		ops.push({ type: 'put', collection: 'persistence', key: `${appId}!${id}`, value: { data, associations: associations.map(({ model, id }) => ({ model, id })) } });
+		await this.store.batch(ops);
+		return id;
+	}
+
+	async readById(id, appId) {
+		return (await this.store.get('persistence', `${appId}!${id}`))?.data;
+	}
+
+	/** Ids and records having ALL the given associations (Mongo `$all`). */
+	async find(associations, appId) {
+		if (!associations.length) return [];
+		const [first, ...rest] = associations;
+		const prefix = `${appId}!${assocKey(first)}!`;
+		const ids = (await this.store.entries('persistenceIndex', prefix)).map(([key]) => key.slice(prefix.length));
+		const wanted = rest.map(assocKey);
+		const found = [];
+		for (const id of ids) {
+			const record = await this.store.get('persistence', `${appId}!${id}`);
+			if (!record) continue;
+			const has = new Set(record.associations.map(assocKey));
+			if (wanted.every((k) => has.has(k))) found.push({ id, record });
+		}
+		return found;
+	}
+
+	async readByAssociations(associations, appId) {
+		return (await this.find(associations, appId)).map(({ record }) => record.data);
+	}
+
+	async remove(id, appId) {
+		const record = await this.store.get('persistence', `${appId}!${id}`);
+		if (!record) return undefined;
+		await this.drop(appId, [{ id, record }]);
+		return record.data;
+	}
+
+	async removeByAssociations(associations, appId) {
+		const found = await this.find(associations, appId);
+		if (!found.length) return undefined;
+		await this.drop(appId, found);
+		return found.map(({ record }) => record.data);
+	}
+
+	async drop(appId, found) {
+		const ops = [];
+		for (const { id, record } of found) {
+			ops.push({ type: 'del', collection: 'persistence', key: `${appId}!${id}` });
+			for (const a of record.associations) ops.push({ type: 'del', collection: 'persistenceIndex', key: `${appId}!${assocKey(a)}!${id}` });
+		}
+		await this.store.batch(ops);
+	}
+
+	/** Rocket.Chat's bridge throws here too: update by id is not implemented there. */
+	async update(id, data, upsert, appId) {
+		throw new Error('Not implemented.');
+	}
+
+	/**
+	 * Rocket.Chat updates the record whose associations equal the given ones
+	 * (query `{appId, associations}`), upserting when asked; replaces `data`.
+	 */
+	async updateByAssociations(associations, data, upsert, appId) {
+		const same = (await this.find(associations, appId)).find(({ record }) => record.associations.length === associations.length);
+		if (!same && !upsert) return undefined;
+		const id = same?.id || randomId();
+		return this.write(appId, id, data, associations, same?.record);
+	}
+}

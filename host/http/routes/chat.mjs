@@ -1,0 +1,105 @@
+// @ts-check
+// What an agent does in a room: read messages, send text, upload a file, and
+// how anyone downloads an upload (/file-upload/<id>/<name>).
+import busboy from 'busboy';
+import { HttpError, Reply } from '../router.mjs';
+import { Users } from '../../chat/Users.mjs';
+
+function readFileUpload(req) {
+	return new Promise((resolve, reject) => {
+		let bb;
+		try {
+			bb = busboy({ headers: req.headers });
+		} catch {
+			reject(new HttpError(400, 'File required'));
+			return;
+		}
+		const out = { file: undefined, fields: {} };
+		bb.on('file', (name, stream, info) => {
+			const chunks = [];
+			stream.on('data', (c) => chunks.push(c));
+			stream.on('end', () => name === 'file' && (out.file = { name: info.filename, type: info.mimeType, buffer: Buffer.concat(chunks) }));
+		});
+		bb.on('field', (name, value) => (out.fields[name] = value));
+		bb.on('close', () => resolve(out));
+		bb.on('error', reject);
+		req.pipe(bb);
+	});
+}
+
+/** Rocket.Chat's attachment for an uploaded file: images, audio and video get their own url field. */
+function fileAttachment(upload, description) {
+	const url = upload.url;
+	const a = { ts: upload.uploadedAt, title: upload.name, title_link: url, title_link_download: true, type: 'file', description };
+	const kind = upload.type.split('/')[0];
+	if (kind === 'image') Object.assign(a, { image_url: url, image_type: upload.type, image_size: upload.size });
+	if (kind === 'audio') Object.assign(a, { audio_url: url, audio_type: upload.type, audio_size: upload.size });
+	if (kind === 'video') Object.assign(a, { video_url: url, video_type: upload.type, video_size: upload.size });
+	return a;
+}
+
+export function registerChat(router, host) {
+	const { omni, rooms, messages, uploads, users } = host;
+
+	const roomForAgent = async (rid, user) => {
+		const room = await rooms.byId(rid);
+		if (!room) throw new HttpError(400, 'error-invalid-room');
+		if (room.t === 'l' && !room.open) throw new HttpError(400, 'error-room-closed');
+		if (room.servedBy && room.servedBy._id !== user._id && !(user.roles || []).includes('admin')) throw new HttpError(403, 'error-not-allowed');
+		return room;
+	};
+
+	router.on('GET', /^\/api\/v1\/chat\.syncMessages\/?$/, async ({ query }) => {
+		if (!query.roomId) throw new HttpError(400, 'The required "roomId" query param is missing.');
+		if (!query.lastUpdate) throw new HttpError(400, 'The required "lastUpdate" query param is missing.');
+		const since = new Date(query.lastUpdate);
+		if (Number.isNaN(since.getTime())) throw new HttpError(400, 'The "lastUpdate" query parameter must be a valid date.');
+		const updated = await messages.byRoom(query.roomId, { since: since.toISOString() });
+		return { result: { updated, deleted: [] }, success: true };
+	}, { auth: true });
+
+	router.on('POST', /^\/api\/v1\/chat\.sendMessage\/?$/, async ({ body = {}, user }) => {
+		const m = body.message;
+		if (!m || !m.rid) throw new HttpError(400, 'The "message" parameter must be provided.');
+		await roomForAgent(m.rid, user);
+		const msg = await omni.sendMessage({ ...(m._id && { _id: m._id }), rid: m.rid, msg: m.msg || '', u: Users.brief(user), ...(m.attachments && { attachments: m.attachments }), ...(m.alias && { alias: m.alias }) });
+		return { message: msg, success: true };
+	}, { auth: true });
+
+	router.on('POST', /^\/api\/v1\/rooms\.upload\/(?<rid>[^/]+)\/?$/, async ({ req, params, user }) => {
+		await roomForAgent(params.rid, user);
+		const { file, fields } = await readFileUpload(req);
+		if (!file) throw new HttpError(400, 'File required');
+		const upload = await uploads.create({ name: file.name, type: file.type, rid: params.rid, userId: user._id, buffer: file.buffer });
+		const fileRef = { _id: upload._id, name: upload.name, type: upload.type, size: upload.size };
+		const msg = await omni.sendMessage({
+			rid: params.rid,
+			msg: fields.msg || '',
+			u: Users.brief(user),
+			file: fileRef,
+			files: [fileRef],
+			attachments: [fileAttachment(upload, fields.description)],
+			...(fields.tmid && { tmid: fields.tmid }),
+		});
+		return { message: msg, success: true };
+	}, { auth: true, rawBody: true });
+
+	// Rocket.Chat accepts the headers, or rc_uid/rc_token cookies or query params.
+	router.on('GET', /^\/file-upload\/(?<id>[^/]+)\/(?<name>[^/]+)$/, async ({ req, res, params, query }) => {
+		const cookies = Object.fromEntries((req.headers.cookie || '').split(/;\s*/).filter(Boolean).map((c) => c.split('=').map(decodeURIComponent)));
+		const uid = req.headers['x-user-id'] || cookies.rc_uid || query.rc_uid;
+		const token = req.headers['x-auth-token'] || cookies.rc_token || query.rc_token;
+		if (!(await users.authenticate(String(uid || ''), String(token || '')))) return new Reply(403, 'Forbidden', { 'content-type': 'text/plain' });
+		const upload = await uploads.byId(params.id);
+		const bytes = upload && (await uploads.bytes(upload._id));
+		if (!bytes) return new Reply(404, 'Not found', { 'content-type': 'text/plain' });
+		res.writeHead(200, {
+			'content-type': upload.type,
+			'content-length': bytes.length,
+			'content-disposition': `inline; filename="${encodeURIComponent(upload.name)}"`,
+			'last-modified': new Date(upload.uploadedAt).toUTCString(),
+		});
+		res.end(bytes);
+		return undefined;
+	}, { rawBody: false });
+}

@@ -1,0 +1,55 @@
+// @ts-check
+// How the host runs apps-engine 1.62.0's Deno runtime offline.
+// - The runtime spawns `deno` from PATH: the npm package `deno` ships the
+//   binary in node_modules/@deno/linux-x64-glibc; we put that folder first.
+// - It reads DENO_DIR from the environment: ours is .deno-cache/ at the repo
+//   root, filled by `npm install` (host/setup.mjs), so --cached-only works.
+// - Its --config is fixed to the package's deno-runtime/deno.jsonc, which
+//   cannot work here (jsr imports, a ../src/ path the npm package lacks).
+//   AppRuntimeManager takes a runtime factory; we swap in one that builds the
+//   stock DenoRuntimeSubprocessController and points its config at
+//   host/deno/deno.jsonc. The controller derives --allow-read from the config
+//   path, so the runtime may read host/deno, the repo root and the temp dir.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENGINE, require } from './bridges/engine.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DENO_CONFIG = path.join(ROOT, 'host', 'deno', 'deno.jsonc');
+export const DENO_DIR = process.env.DENO_DIR || path.join(ROOT, '.deno-cache');
+export const ENGINE_DIR = path.dirname(require.resolve(`${ENGINE}/package.json`));
+export const RUNTIME_MAIN = path.join(ENGINE_DIR, 'deno-runtime', 'main.ts');
+
+/** The folder holding the deno binary, or undefined when it is not installed. */
+export function denoBinDir() {
+	for (const pkg of ['@deno/linux-x64-glibc', '@deno/linux-arm64-glibc', '@deno/darwin-arm64', '@deno/darwin-x64']) {
+		try {
+			const dir = path.dirname(require.resolve(`${pkg}/package.json`));
+			if (fs.existsSync(path.join(dir, 'deno'))) return dir;
+		} catch {
+			// not this platform
+		}
+	}
+	return undefined;
+}
+
+/** Throws a one-line reason when the runtime cannot start; sets PATH and DENO_DIR. */
+export function prepareDenoEnvironment() {
+	const bin = denoBinDir();
+	if (!bin) throw new Error('Deno runtime missing (node_modules/deno): run npm install');
+	if (!fs.existsSync(path.join(DENO_DIR, 'npm'))) throw new Error(`Deno runtime not cached in ${DENO_DIR}: run npm install`);
+	if (!process.env.PATH?.split(path.delimiter).includes(bin)) process.env.PATH = `${bin}${path.delimiter}${process.env.PATH}`;
+	process.env.DENO_DIR = DENO_DIR;
+	return { bin, denoDir: DENO_DIR };
+}
+
+/** Makes the manager's runtimes use our deno config (see the file comment). */
+export function useHostDenoConfig(manager) {
+	const { DenoRuntimeSubprocessController } = require(`${ENGINE}/server/runtime/deno/AppsEngineDenoRuntime`);
+	manager.getRuntime().runtimeFactory = (mgr, appPackage, storageItem) => {
+		const controller = new DenoRuntimeSubprocessController(mgr, appPackage, storageItem);
+		controller.denoConfigPath = DENO_CONFIG;
+		return controller;
+	};
+}

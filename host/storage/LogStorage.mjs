@@ -1,0 +1,57 @@
+// @ts-check
+// App logs: printed to stdout as `[app <name>] LEVEL method: message`, and
+// kept in memory (last N entries) so tests can read them (server.logs).
+import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const { AppLogStorage } = require('@rocket.chat/apps-engine-server/server/storage');
+
+const KEEP = 2000;
+
+export class HostLogStorage extends AppLogStorage {
+	/** @param {{ print?: (line: string) => void, appName?: (appId: string) => string }} opts */
+	constructor({ print = (line) => process.stdout.write(line + '\n'), appName = (id) => id } = {}) {
+		super('memory');
+		this.print = print;
+		this.appName = appName;
+		/** @type {any[]} */
+		this.entries = [];
+	}
+
+	async storeEntries(logEntry) {
+		this.entries.push(logEntry);
+		if (this.entries.length > KEEP) this.entries.splice(0, this.entries.length - KEEP);
+		for (const entry of logEntry.entries || []) {
+			if (isEngineChatter(entry) && !process.env.HOST_DEBUG) continue;
+			const args = Array.isArray(entry.args) ? entry.args : [entry.args];
+			const text = args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 6, breakLength: Infinity }))).join(' ');
+			this.print(`[app ${this.appName(logEntry.appId)}] ${String(entry.severity || 'log').toUpperCase()} ${logEntry.method}: ${text}`);
+		}
+		return logEntry;
+	}
+
+	/** Flat list of {appId, method, severity, args, timestamp}: handy in tests. */
+	flat() {
+		return this.entries.flatMap((e) => (e.entries || []).map((x) => ({ appId: e.appId, method: e.method, ...x })));
+	}
+
+	async getEntriesFor(appId) {
+		return this.entries.filter((e) => e.appId === appId);
+	}
+
+	async findPaginated(query, { skip = 0, limit = 50 } = {}) {
+		const logs = this.entries.filter((e) => !query.appId || e.appId === query.appId);
+		return { logs: logs.slice(skip, skip + limit), total: logs.length };
+	}
+
+	async removeEntriesFor(appId) {
+		this.entries = this.entries.filter((e) => e.appId !== appId);
+	}
+}
+
+/** The engine logs every method call it makes at debug level; hide those unless HOST_DEBUG is set. */
+function isEngineChatter(entry) {
+	const first = Array.isArray(entry.args) ? entry.args[0] : entry.args;
+	return entry.severity === 'debug' && first && typeof first === 'object' && ('appMethod' in first || first.msg === 'The status is now');
+}
