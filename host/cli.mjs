@@ -1,0 +1,70 @@
+// @ts-check
+// `npm start [-- --fresh] [-- --config file]`: packages the app when its zip is
+// stale, starts the host on 127.0.0.1:${PORT:-3000}, installs/enables the app
+// (or keeps the installed one, updated when the zip changed) and prints what
+// to give RapidPro. Env: PORT, DATA_DIR, HOST_CONFIG, ADMIN_USER, ADMIN_PASSWORD,
+// HOST_NO_PACKAGE=1 (use dist/ as is), HOST_DEBUG=1 (engine debug logs).
+// SIGTERM/SIGINT: stop accepting, finish in-flight requests, close, exit 0.
+import path from 'node:path';
+import { packageApp } from './package-app.mjs';
+import { ROOT } from './runtime.mjs';
+import { startHost } from './server.mjs';
+
+function flag(name) {
+	const i = process.argv.indexOf(name);
+	if (i === -1) return undefined;
+	const next = process.argv[i + 1];
+	return next && !next.startsWith('--') ? next : true;
+}
+
+function fail(message) {
+	console.error(`host: ${message}`);
+	process.exit(1);
+}
+
+const port = Number(process.env.PORT || 3000);
+const dataDir = path.resolve(process.env.DATA_DIR || path.join(ROOT, '.host-data'));
+const configFile = /** @type {string|undefined} */ (flag('--config')) || process.env.HOST_CONFIG;
+const adminUser = process.env.ADMIN_USER || 'admin';
+const adminPassword = process.env.ADMIN_PASSWORD || 'admin';
+
+let zip;
+try {
+	const { isStale, zipPath } = await import('./package-app.mjs');
+	if (!process.env.HOST_NO_PACKAGE && isStale()) console.log('host: app sources changed, packaging (rc-apps package, ~20 s)…');
+	zip = process.env.HOST_NO_PACKAGE ? zipPath() : packageApp().zip;
+} catch (e) {
+	fail(`packaging the app failed:\n${/** @type {any} */ (e).message}`);
+}
+
+let host;
+try {
+	host = await startHost({ port, dataDir, fresh: !!flag('--fresh'), configFile, appZip: zip, adminUser, adminPassword });
+} catch (e) {
+	const err = /** @type {any} */ (e);
+	if (err.code === 'EADDRINUSE') fail(`port ${port} is in use (set PORT to use another)`);
+	if (err.code === 'LEVEL_DATABASE_NOT_OPEN' || /LOCK/.test(String(err.cause?.message || err.message))) {
+		fail(`${dataDir} is in use by another host process (set DATA_DIR to use another)`);
+	}
+	fail(err.message || String(err));
+}
+
+console.log(`host: ready at ${host.url} (Rocket.Chat 7.10.0 REST surface, data in ${path.relative(process.cwd(), dataDir) || '.'})`);
+console.log(`host: RapidPro base URL: ${host.url}/api/apps/public/${host.appId}`);
+console.log(`host: admin log-in: ${adminUser} / ${adminPassword}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT']) {
+	process.on(signal, async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`host: ${signal}, shutting down`);
+		try {
+			await host.close();
+			process.exit(0);
+		} catch (e) {
+			console.error(`host: shutdown failed: ${/** @type {any} */ (e)?.message || e}`);
+			process.exit(1);
+		}
+	});
+}
