@@ -5,6 +5,7 @@ import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine
 import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import { ISettingUpdateContext } from '@rocket.chat/apps-engine/definition/settings/ISettingUpdateContext';
 import { RoomCloseEndpoint } from './endpoints/RoomCloseEndpoint';
 import { RoomEndpoint } from './endpoints/RoomEndpoint';
 import { SecretCheckEndpoint } from './endpoints/SecretCheckEndpoint';
@@ -14,6 +15,8 @@ import { AgentMessageHandler } from './handlers/AgentMessageHandler';
 import { RoomClosedHandler } from './handlers/RoomClosedHandler';
 import { jobs } from './lib/Jobs';
 import { Runtime } from './lib/Runtime';
+import { TicketsCommand } from './lib/status/TicketsCommand';
+import { settingProblem } from './settings/AppConfig';
 import { settings } from './settings/Settings';
 
 /** Wires settings, endpoints, handlers and jobs; the logic lives in lib/. */
@@ -37,6 +40,16 @@ export class TicketsApp extends App implements IPostMessageSent, IPostLivechatRo
         await new RoomClosedHandler(this.runtime, { read, modify, http, persis, logger: this.getLogger() }).run(room);
     }
 
+    /** A value the app cannot use (a non-numeric timeout, a non-http URL) is refused: the old one stays. */
+    public async onPreSettingUpdate(context: ISettingUpdateContext, configModify: IConfigurationModify, read: IRead, http: IHttp): Promise<ISetting> {
+        const problem = settingProblem(context.newSetting.id, context.newSetting.value);
+        if (problem) {
+            this.getLogger().warn(`setting not saved: ${problem.replace(/; .*$/, '')}`);
+            return context.oldSetting;
+        }
+        return context.newSetting;
+    }
+
     public async onSettingUpdated(setting: ISetting, configModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
         this.runtime.settingsChanged();
     }
@@ -55,5 +68,6 @@ export class TicketsApp extends App implements IPostMessageSent, IPostLivechatRo
             ],
         });
         await configuration.scheduler.registerProcessors(jobs(this.runtime));
+        await configuration.slashCommands.provideSlashCommand(new TicketsCommand(this.runtime));
     }
 }

@@ -4,6 +4,8 @@ export const JobId = {
     Deliver: 'tickets-deliver-webhooks',
     /** Every minute: drains any queue whose job was lost, removes closed tickets past their grace period. */
     Sweep: 'tickets-sweep',
+    /** Posts the chatbot history into a new room: data `HistoryJobData`. */
+    History: 'tickets-history',
 };
 
 export const SWEEP_INTERVAL = '60 seconds';

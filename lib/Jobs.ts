@@ -1,5 +1,6 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
+import { historyJob } from './history/HistoryJob';
 import { JobId, SWEEP_INTERVAL } from './JobIds';
 import { Runtime } from './Runtime';
 import { TicketStore } from './TicketStore';
@@ -32,5 +33,6 @@ export function jobs(runtime: Runtime): Array<IProcessor> {
                 }
             },
         },
+        historyJob(runtime),
     ];
 }

@@ -4,6 +4,8 @@ import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { conflict, notFound, unavailable } from './AppError';
 import { toRoomAttachment } from './Attachments';
+import { historyWindowStart } from './history/SessionStart';
+import { scheduleHistory } from './history/HistoryJob';
 import { RoomCloseRequest } from './RoomCloseRequest';
 import { RoomRequest } from './RoomRequest';
 import { Runtime } from './Runtime';
@@ -90,7 +92,22 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
     };
     await store.create(ticket);
     a.logger.info(`ticket ${ticket.ticketId} opened room ${ticket.roomId}`);
+    await startHistory(ticket, a, runtime);
     return ticket;
+}
+
+/** Chatbot history is a courtesy: scheduled for later, and a failure to schedule it never fails the ticket. */
+async function startHistory(ticket: Ticket, a: Accessors, runtime: Runtime): Promise<void> {
+    const config = await runtime.config(a.read);
+    if (!ticket.contactUuid || !config.apiToken) {
+        return;
+    }
+    const after = historyWindowStart(ticket.sessionStart, config.historyHours, ticket.openedAt);
+    try {
+        await scheduleHistory(a.modify, { ticketId: ticket.ticketId, roomId: ticket.roomId, contactUuid: ticket.contactUuid, after }, ticket.openedAt);
+    } catch (e) {
+        a.logger.error(`ticket ${ticket.ticketId}: could not schedule the chatbot history: ${messageOf(e)}`);
+    }
 }
 
 /** Each key Rocket.Chat knows as a livechat custom field is set; unknown ones are skipped and logged. */

@@ -43,3 +43,9 @@ export function toAppConfig(values: SettingValues): AppConfig {
         problems,
     };
 }
+
+/** Why a value an admin is saving cannot be used, or undefined when it can. */
+export function settingProblem(id: string, value: unknown): string | undefined {
+    const config = toAppConfig({ [id]: value });
+    return config.problems[0];
+}

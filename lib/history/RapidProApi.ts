@@ -1,0 +1,65 @@
+import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
+import { originOf } from '../Url';
+import { RapidProMessage } from './HistoryFormat';
+
+/** At most this many pages (RapidPro serves up to 250 messages a page) per room. */
+export const MAX_HISTORY_PAGES = 8;
+
+/** A failed API read; `transient` ones are worth another try later. */
+export class ApiFailure extends Error {
+    constructor(message: string, public readonly transient: boolean) {
+        super(message);
+    }
+}
+
+export interface HistoryQuery {
+    apiBase: string;
+    token: string;
+    contactUuid: string;
+    after: number;
+    timeoutMs: number;
+}
+
+/**
+ * The contact's messages since `after`, newest first as RapidPro returns them,
+ * following `next` links, but only on the API's own origin: the app sends its
+ * API token nowhere else.
+ */
+export async function fetchContactMessages(http: IHttp, query: HistoryQuery): Promise<Array<RapidProMessage>> {
+    const origin = originOf(query.apiBase);
+    let url: string | undefined = `${query.apiBase.replace(/\/+$/, '')}/api/v2/messages.json` +
+        `?contact=${encodeURIComponent(query.contactUuid)}&after=${encodeURIComponent(new Date(query.after).toISOString())}`;
+    const messages: Array<RapidProMessage> = [];
+    for (let page = 0; url && page < MAX_HISTORY_PAGES; page++) {
+        const body = await getPage(http, url, query);
+        messages.push(...body.results);
+        url = typeof body.next === 'string' && originOf(body.next) === origin ? body.next : undefined;
+    }
+    return messages;
+}
+
+async function getPage(http: IHttp, url: string, query: HistoryQuery): Promise<{ results: Array<RapidProMessage>; next?: unknown }> {
+    let response;
+    try {
+        response = await http.get(url, { headers: { Authorization: `Token ${query.token}` }, timeout: query.timeoutMs });
+    } catch (e) {
+        throw new ApiFailure(`RapidPro API request failed: ${e instanceof Error ? e.message : String(e)}`, true);
+    }
+    const status = response.statusCode;
+    if (status < 200 || status >= 300) {
+        const transient = status === 408 || status === 429 || status >= 500;
+        throw new ApiFailure(`RapidPro API answered HTTP ${status}${status === 401 || status === 403 ? ' (check the RapidPro API Token)' : ''}`, transient);
+    }
+    let body = response.data;
+    if (body === undefined && typeof response.content === 'string') {
+        try {
+            body = JSON.parse(response.content);
+        } catch (e) {
+            body = undefined;
+        }
+    }
+    if (!body || !Array.isArray(body.results)) {
+        throw new ApiFailure('RapidPro API answered something that is not a messages page', false);
+    }
+    return body;
+}

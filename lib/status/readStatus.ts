@@ -1,0 +1,29 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { Runtime } from '../Runtime';
+import { TicketStore } from '../TicketStore';
+import { hostOf } from '../Url';
+import { Status } from './StatusText';
+
+/** Gathers the admin's view of the integration from settings and persistence. */
+export async function readStatus(runtime: Runtime, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<Status> {
+    const outbox = runtime.outbox(read, modify, http, persis);
+    const [config, webhookUrl, open, pending, failed] = await Promise.all([
+        runtime.config(read),
+        runtime.webhookUrl(read),
+        new TicketStore(read.getPersistenceReader(), persis).openTickets(),
+        outbox.pendingCount(),
+        outbox.failed(),
+    ]);
+    const last = failed.sort((a, b) => (b.failedAt || 0) - (a.failedAt || 0))[0];
+    const apiBase = config.apiUrl || (webhookUrl ? hostOf(webhookUrl) : '');
+    return {
+        secretSet: config.secret !== '',
+        webhookHost: webhookUrl ? hostOf(webhookUrl) : undefined,
+        openTickets: open.length,
+        pending,
+        failed: failed.length,
+        lastFailure: last ? { type: last.payload.type, ticketId: last.ticketId, error: last.lastError || '' } : undefined,
+        history: !config.apiToken ? 'off' : apiBase ? hostOf(apiBase) || apiBase : 'no-url',
+        problems: config.problems,
+    };
+}
