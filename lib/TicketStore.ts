@@ -59,9 +59,9 @@ export class TicketStore {
         await this.persis.createWithAssociations(ticket, this.keys(ticket));
     }
 
-    /** Rewrites the record in place (same room, same kind). */
+    /** Rewrites the record in place (same room, same kind). Rocket.Chat updates only the record whose associations equal the given list. */
     public async update(ticket: Ticket): Promise<void> {
-        await this.persis.updateByAssociation(Keys.room(ticket.roomId), ticket);
+        await this.persis.updateByAssociations(this.keys(ticket), ticket);
     }
 
     /** Moves the ticket to the closed kind: associations cannot change in place, so remove and create. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { SettingId } from '../../settings/SettingId';
 import { Harness } from '../fakes/Harness';
 import { Headers, Method, rapidProHeaders, SECRET } from '../fakes/Requests';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { Harness } from '../fakes/Harness';
 import { rapidProHeaders } from '../fakes/Requests';
 

@@ -88,6 +88,7 @@ export class World {
         this.persis = count('persistence', this.persistence);
     }
 
+    /** The accessors one request, event or job works with (lib's `Accessors`). */
     public accessors(): Accessors {
         return { read: this.read, modify: this.modify, http: this.http, persis: this.persis, logger: this.logger.asLogger() };
     }
