@@ -61,7 +61,7 @@ export class HostBridges extends bridges.AppBridges {
 			AppActivationBridge: new HostAppActivationBridge(ctx),
 			AppDetailChangesBridge: new HostAppDetailChangesBridge(),
 			InternalBridge: new HostInternalBridge(ctx),
-			InternalFederationBridge: new HostInternalFederationBridge(),
+			InternalFederationBridge: new HostInternalFederationBridge(ctx),
 			ListenerBridge: new HostListenerBridge(ctx),
 			...Object.fromEntries(UNSUPPORTED.map((name) => [name, unsupportedBridge(name)])),
 		};

@@ -56,23 +56,39 @@ export class HostInternalBridge {
 	}
 }
 
-/** Rocket.Chat asks for an RSA key pair at start-up (signing app installs). */
+/**
+ * Rocket.Chat asks for an RSA key pair at start-up: the engine signs each
+ * installed app with it and checks the signature when loading the app again.
+ * So the pair is made once and kept in the store, or a restart would mark the
+ * installed app `invalid_installation_disabled`.
+ */
 export class HostInternalFederationBridge {
-	constructor() {
-		const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', {
-			modulusLength: 2048,
-			publicKeyEncoding: { type: 'spki', format: 'pem' },
-			privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-		});
-		this.keys = { publicKey, privateKey };
+	constructor({ store }) {
+		this.store = store;
+		this.keys = undefined;
+	}
+
+	async load() {
+		if (this.keys) return this.keys;
+		this.keys = await this.store.get('serverSettings', 'federationKeys');
+		if (!this.keys) {
+			const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', {
+				modulusLength: 2048,
+				publicKeyEncoding: { type: 'spki', format: 'pem' },
+				privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+			});
+			this.keys = { publicKey, privateKey };
+			await this.store.put('serverSettings', 'federationKeys', this.keys);
+		}
+		return this.keys;
 	}
 
 	async getPrivateKey() {
-		return this.keys.privateKey;
+		return (await this.load()).privateKey;
 	}
 
 	async getPublicKey() {
-		return this.keys.publicKey;
+		return (await this.load()).publicKey;
 	}
 }
 
