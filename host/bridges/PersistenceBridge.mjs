@@ -96,11 +96,16 @@ export class HostPersistenceBridge extends bridges.PersistenceBridge {
 	}
 
 	/**
-	 * Rocket.Chat updates the record whose associations equal the given ones
-	 * (query `{appId, associations}`), upserting when asked; replaces `data`.
+	 * Rocket.Chat's query is `{appId, associations}`: Mongo array EQUALITY, so
+	 * only a record whose association list is exactly this one (same records,
+	 * same order) is updated. A record created with more associations is NOT
+	 * matched: with upsert (the default) a second record is inserted instead.
+	 * Only `data` is replaced.
 	 */
 	async updateByAssociations(associations, data, upsert, appId) {
-		const same = (await this.find(associations, appId)).find(({ record }) => record.associations.length === associations.length);
+		if (typeof data !== 'object') throw new Error('Attempted to store an invalid data type, it must be an object.');
+		const wanted = associations.map(assocKey).join('|');
+		const same = (await this.find(associations, appId)).find(({ record }) => record.associations.map(assocKey).join('|') === wanted);
 		if (!same && !upsert) return undefined;
 		const id = same?.id || randomId();
 		return this.write(appId, id, data, associations, same?.record);
