@@ -51,6 +51,8 @@ const parse = (content: string | undefined): unknown => {
  */
 export class FakeHttp implements IHttp {
     public readonly calls: Array<HttpCall> = [];
+    /** Runs as each request is made, e.g. to move the clock as if the request took time. */
+    public onRequest?: (call: HttpCall) => void;
     private readonly script: Array<Reply | HeldReply> = [];
 
     /** Scripts the next replies, in order. */
@@ -82,7 +84,11 @@ export class FakeHttp implements IHttp {
     public patch(url: string, options: IHttpRequest = {}): Promise<IHttpResponse> { return this.request(RequestMethod.PATCH, url, options); }
 
     private async request(method: RequestMethod, url: string, options: IHttpRequest): Promise<IHttpResponse> {
-        this.calls.push({ method, url, options, body: parse(options.content) });
+        const call = { method, url, options, body: parse(options.content) };
+        this.calls.push(call);
+        if (this.onRequest) {
+            this.onRequest(call);
+        }
         const next = this.script.shift();
         let reply: Reply;
         if (next instanceof HeldReply) {

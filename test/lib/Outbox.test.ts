@@ -1,0 +1,340 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { Keys } from '../../lib/Associations';
+import { JobId } from '../../lib/JobIds';
+import { DeliveryTarget, Outbox, OutboxEntry } from '../../lib/Outbox';
+import { RETRY_WINDOW_MS } from '../../lib/RetryPolicy';
+import { Runtime } from '../../lib/Runtime';
+import { agentMessagePayload, closeRoomPayload, WebhookPayload } from '../../lib/WebhookPayloads';
+import { Clock, HOUR, MINUTE, SECOND } from '../fakes/Clock';
+import { SECRET } from '../fakes/Requests';
+import { World } from '../fakes/World';
+
+const URL = 'https://rapidpro.example.com/mr/tickets/types/rocketchat/event_callback/0b7e1c2a-0000-4000-8000-000000000001';
+const agent = (ticketId: string, text: string) => agentMessagePayload(ticketId, '1234', text, []);
+const closeRoom = (ticketId: string) => closeRoomPayload(ticketId, '1234');
+
+describe('Outbox (PROTOCOL §3 delivery)', () => {
+    let clock: Clock;
+    let world: World;
+    let target: DeliveryTarget;
+    let outbox: Outbox;
+
+    /** A new Outbox over the same world, as another request, job or instance would build it. */
+    const anotherOutbox = () => new Outbox({
+        reader: world.persistence, persis: world.persistence, scheduler: world.scheduler, http: world.httpFake,
+        logger: world.logger.asLogger(), target: async () => target, now: clock.now,
+    });
+    const pending = () => world.persistence.peek<OutboxEntry>(Keys.anyPending());
+    const failed = () => world.persistence.peek<OutboxEntry>(Keys.anyFailed());
+    const sent = () => world.httpFake.postedBodies.map((b) => (b.type === 'close-room' ? `close:${b.ticketId}` : `${b.ticketId}:${(b.data as { text: string }).text}`));
+    const deliverJobs = () => world.scheduler.jobs(JobId.Deliver);
+
+    beforeEach(() => {
+        clock = new Clock();
+        world = new World(clock.now);
+        target = { url: URL, secret: SECRET, timeoutMs: 15 * SECOND };
+        outbox = anotherOutbox();
+    });
+
+    describe('delivery', () => {
+        it('posts the event at once as JSON with the Token header and the request timeout, then forgets it', async () => {
+            await outbox.enqueue(agent('T1', 'hello'), clock.now());
+            expect(world.httpFake.posts).toHaveLength(1);
+            const [post] = world.httpFake.posts;
+            expect(post.url).toBe(URL);
+            expect(post.options.headers).toEqual({ 'Content-Type': 'application/json', 'Authorization': `Token ${SECRET}` });
+            expect(post.options.timeout).toBe(15 * SECOND);
+            expect(post.body).toEqual({ type: 'agent-message', ticketId: 'T1', visitor: { token: '1234' }, data: { text: 'hello', attachments: [] } });
+            expect(await outbox.pendingCount()).toBe(0);
+            expect(deliverJobs()).toEqual([]);
+        });
+
+        it.each([200, 201, 202, 204])('counts HTTP %i as delivered', async (status) => {
+            world.httpFake.replies(status);
+            await outbox.enqueue(agent('T1', 'hello'), clock.now());
+            expect(pending()).toEqual([]);
+            expect(failed()).toEqual([]);
+        });
+
+        it('sends events of one ticket in the order they happened', async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T1', 'one'), clock.now());
+            await outbox.enqueue(agent('T1', 'two'), clock.now());
+            await outbox.enqueue(closeRoom('T1'), clock.now());
+            clock.advance(5 * SECOND);
+            await outbox.drain('T1');
+            expect(sent()).toEqual(['T1:one', 'T1:one', 'T1:two', 'close:T1']);
+        });
+
+        it('never lets a close-room overtake an agent-message waiting for its retry', async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T1', 'last words'), clock.now());
+            clock.advance(1 * SECOND);
+            await outbox.enqueue(closeRoom('T1'), clock.now());
+            expect(sent()).toEqual(['T1:last words']);
+            expect(pending().map((e) => e.payload.type)).toEqual(expect.arrayContaining(['agent-message', 'close-room']));
+
+            clock.advance(5 * SECOND);
+            await outbox.drain('T1');
+            expect(sent()).toEqual(['T1:last words', 'T1:last words', 'close:T1']);
+        });
+
+        it('puts an event that happened earlier before one already queued', async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(closeRoom('T1'), clock.now());
+            clock.advance(1 * SECOND);
+            await outbox.enqueue(agent('T1', 'sent before the close'), clock.now() - 2 * SECOND);
+            expect(sent()).toEqual(['close:T1', 'T1:sent before the close']);
+            clock.advance(5 * SECOND);
+            await outbox.drain('T1');
+            expect(sent()).toEqual(['close:T1', 'T1:sent before the close', 'close:T1']);
+        });
+
+        it('keeps the order of events with the same timestamp, however many there are', async () => {
+            const at = clock.now();
+            for (let i = 0; i < 1001; i++) {
+                await outbox.add(agent('T1', `m${i}`), at);
+            }
+            clock.advance(MINUTE);
+            target = { ...target, timeoutMs: 1 };
+            await outbox.drain('T1');
+            const texts = sent().map((s) => s.slice(3));
+            expect(texts.length).toBe(1001);
+            expect(texts.filter((t, i) => t !== `m${i}`).slice(0, 3)).toEqual([]);
+        });
+
+        it('does not hold up other tickets while one ticket waits for a retry', async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T1', 'stuck'), clock.now());
+            await outbox.enqueue(agent('T2', 'free'), clock.now());
+            expect(sent()).toEqual(['T1:stuck', 'T2:free']);
+        });
+    });
+
+    describe('retries', () => {
+        it.each<[string, number | Error]>([
+            ['a network error', new Error('connect ECONNREFUSED 10.0.0.1:443')],
+            ['a timeout', new Error('ETIMEDOUT')],
+            ['HTTP 408', 408],
+            ['HTTP 429', 429],
+            ['HTTP 500', 500],
+            ['HTTP 502', 502],
+            ['HTTP 503', 503],
+            ['HTTP 504', 504],
+        ])('keeps the event after %s, retries it 5 s later and schedules a delivery job', async (label, reply) => {
+            world.httpFake.replies(reply);
+            const start = clock.now();
+            await outbox.enqueue(agent('T1', 'hello'), start);
+            const [entry] = pending();
+            expect(entry).toEqual(expect.objectContaining({ attempts: 1, nextAttemptAt: start + 5 * SECOND }));
+            expect(entry.lastError).toBeDefined();
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: start + 5 * SECOND, data: { ticketId: 'T1' } }]);
+            expect(world.logger.has('warn', 'T1')).toBe(true);
+            expect(failed()).toEqual([]);
+        });
+
+        it('backs off 5 s, 10 s, 20 s, 40 s … between attempts', async () => {
+            world.httpFake.replies(503, 503, 503, 503, 503);
+            await outbox.enqueue(agent('T1', 'hello'), clock.now());
+            const delays: Array<number> = [];
+            for (let i = 0; i < 5; i++) {
+                const [entry] = pending();
+                delays.push(entry.nextAttemptAt - clock.now());
+                clock.ms = entry.nextAttemptAt;
+                await outbox.drain('T1');
+            }
+            expect(delays).toEqual([5, 10, 20, 40, 80].map((s) => s * SECOND));
+            expect(pending()).toEqual([]);
+            expect(world.httpFake.posts).toHaveLength(6);
+        });
+
+        it('does not send before the next attempt is due, and reschedules for that time', async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T1', 'hello'), clock.now());
+            const due = pending()[0].nextAttemptAt;
+            clock.advance(2 * SECOND);
+            await outbox.drain('T1');
+            expect(world.httpFake.posts).toHaveLength(1);
+            expect(deliverJobs().map((j) => j.when)).toEqual([due, due]);
+        });
+
+        it('stores a new event behind a head that waits, without sending it', async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T1', 'first'), clock.now());
+            await outbox.enqueue(agent('T1', 'second'), clock.now());
+            expect(sent()).toEqual(['T1:first']);
+            expect(pending()).toHaveLength(2);
+        });
+
+        it('keeps an event when RapidPro has not registered its webhook URL yet, and sends it once it has', async () => {
+            target = { ...target, url: undefined };
+            await outbox.enqueue(agent('T1', 'early'), clock.now());
+            expect(world.httpFake.posts).toHaveLength(0);
+            expect(pending()[0].lastError).toContain('no webhook URL');
+            expect(deliverJobs()).toHaveLength(1);
+
+            target = { ...target, url: URL };
+            clock.advance(5 * SECOND);
+            await outbox.drain('T1');
+            expect(sent()).toEqual(['T1:early']);
+            expect(pending()).toEqual([]);
+        });
+
+        it('keeps an event while the App Secret is not set', async () => {
+            target = { ...target, secret: '' };
+            await outbox.enqueue(agent('T1', 'early'), clock.now());
+            expect(world.httpFake.posts).toHaveLength(0);
+            expect(pending()[0].lastError).toContain('App Secret');
+        });
+
+        it('gives up on an event still failing 24 hours after it was queued', async () => {
+            world.httpFake.replies(503, 503, 503);
+            const start = clock.now();
+            await outbox.enqueue(agent('T1', 'hello'), start);
+            clock.ms = start + RETRY_WINDOW_MS - MINUTE;
+            await outbox.drain('T1');
+            expect(pending()).toHaveLength(1);
+            clock.ms = start + RETRY_WINDOW_MS;
+            await outbox.drain('T1');
+            expect(pending()).toEqual([]);
+            expect(failed()).toEqual([expect.objectContaining({ ticketId: 'T1', lastError: 'RapidPro answered HTTP 503', failedAt: clock.now() })]);
+            expect(world.logger.has('error', 'gave up delivering agent-message for ticket T1')).toBe(true);
+        });
+
+        it('stops draining after its time budget and hands the rest to a job', async () => {
+            world.httpFake.onRequest = () => clock.advance(15 * SECOND);
+            target = { ...target, timeoutMs: 1 }; // so queued events do not look in flight
+            for (const text of ['a', 'b', 'c']) {
+                await outbox.add(agent('T1', text), clock.now());
+            }
+            await outbox.drain('T1', pending()[0].id);
+            expect(sent()).toEqual(['T1:a', 'T1:b']);
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: clock.now(), data: { ticketId: 'T1' } }]);
+            expect(pending().map((e) => (e.payload as ReturnType<typeof agent>).data.text)).toEqual(['c']);
+        });
+    });
+
+    describe('permanent failures', () => {
+        it.each([400, 401, 403, 404, 410, 422])('gives up at once on HTTP %i, logs the reason and keeps the event as failed', async (status) => {
+            world.httpFake.replies(status);
+            await outbox.enqueue(agent('T1', 'hello'), clock.now());
+            expect(pending()).toEqual([]);
+            expect(failed()).toEqual([expect.objectContaining({ ticketId: 'T1', attempts: 1, lastError: `RapidPro answered HTTP ${status}`, failedAt: clock.now() })]);
+            expect(world.logger.has('error', `RapidPro answered HTTP ${status}`)).toBe(true);
+            expect(deliverJobs()).toEqual([]);
+            expect(await outbox.failed()).toHaveLength(1);
+        });
+
+        it("still sends the ticket's later events after giving up on one", async () => {
+            world.httpFake.replies(404);
+            await outbox.enqueue(agent('T1', 'lost'), clock.now());
+            await outbox.enqueue(closeRoom('T1'), clock.now());
+            expect(sent()).toEqual(['T1:lost', 'close:T1']);
+            expect(pending()).toEqual([]);
+        });
+
+        it('retryFailed puts every failed event back with a fresh window and schedules its delivery', async () => {
+            world.httpFake.replies(404, 400);
+            await outbox.enqueue(agent('T1', 'one'), clock.now());
+            await outbox.enqueue(agent('T2', 'two'), clock.now());
+            expect(failed()).toHaveLength(2);
+
+            clock.advance(HOUR);
+            expect(await outbox.retryFailed()).toBe(2);
+            expect(failed()).toEqual([]);
+            expect(pending().map((e) => [e.attempts, e.createdAt])).toEqual([[0, clock.now()], [0, clock.now()]]);
+            expect(deliverJobs().map((j) => j.data)).toEqual([{ ticketId: 'T1' }, { ticketId: 'T2' }]);
+
+            await outbox.drainAll();
+            expect(sent().slice(2)).toEqual(['T1:one', 'T2:two']);
+            expect(pending()).toEqual([]);
+        });
+
+        it('retryFailed with nothing failed does nothing', async () => {
+            expect(await outbox.retryFailed()).toBe(0);
+            expect(deliverJobs()).toEqual([]);
+        });
+    });
+
+    describe('concurrent senders', () => {
+        it('a second enqueuer does not re-send the event its creator is still sending; the creator sends both', async () => {
+            const held = world.httpFake.hold();
+            const first = outbox.enqueue(agent('T1', 'one'), clock.now());
+            await held.called;
+
+            await anotherOutbox().enqueue(agent('T1', 'two'), clock.now());
+            expect(sent()).toEqual(['T1:one']);
+            expect(deliverJobs()).toHaveLength(1);
+
+            held.release(200);
+            await first;
+            expect(sent()).toEqual(['T1:one', 'T1:two']);
+            expect(pending()).toEqual([]);
+        });
+
+        it('a delivery job leaves an event alone while its creator may still be sending it', async () => {
+            const held = world.httpFake.hold();
+            const first = outbox.enqueue(agent('T1', 'one'), clock.now());
+            await held.called;
+            const start = clock.now();
+            clock.advance(5 * SECOND);
+            await anotherOutbox().drain('T1');
+            expect(world.httpFake.posts).toHaveLength(1);
+            // looked at again later, at the latest when the creator's request must have timed out
+            const [job] = deliverJobs();
+            expect(job.when).toBeGreaterThan(clock.now());
+            expect(job.when).toBeLessThanOrEqual(start + 15 * SECOND + 2 * SECOND);
+            held.release(200);
+            await first;
+            expect(world.httpFake.posts).toHaveLength(1);
+            clock.ms = job.when;
+            await anotherOutbox().drain('T1');
+            expect(world.httpFake.posts).toHaveLength(1);
+        });
+
+        it('a job sends an event whose creator stopped before sending it, once the in-flight time has passed', async () => {
+            const start = clock.now();
+            await outbox.add(agent('T1', 'orphan'), start);
+            clock.ms = start + 16 * SECOND;
+            await outbox.drain('T1');
+            expect(world.httpFake.posts).toHaveLength(0);
+            clock.ms = start + 17 * SECOND;
+            await outbox.drain('T1');
+            expect(sent()).toEqual(['T1:orphan']);
+        });
+    });
+
+    describe('drainAll and restarts', () => {
+        it('drainAll sends every ticket with a due event and leaves those waiting for back-off', async () => {
+            await outbox.add(agent('T1', 'due'), clock.now());
+            clock.advance(20 * SECOND);
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T2', 'backing off'), clock.now());
+            await outbox.drainAll();
+            expect(sent()).toEqual(['T2:backing off', 'T1:due']);
+            expect(pending().map((e) => e.ticketId)).toEqual(['T2']);
+        });
+
+        it('a fresh Outbox after a restart delivers what was queued, in order', async () => {
+            world.httpFake.replies(new Error('ECONNRESET'));
+            await outbox.enqueue(agent('T1', 'one'), clock.now());
+            await outbox.enqueue(closeRoom('T1'), clock.now());
+            await outbox.add(agent('T2', 'never tried'), clock.now());
+
+            clock.advance(MINUTE);
+            const runtime = new Runtime('app', world.logger.asLogger(), clock.now);
+            world.settings.app_secret = SECRET;
+            await world.persistence.updateByAssociation(Keys.webhookSettings(), { url: URL, updatedAt: 0 }, true);
+            await runtime.outbox(world.read, world.modify, world.http, world.persis).drainAll();
+            expect(sent()).toEqual(['T1:one', 'T1:one', 'close:T1', 'T2:never tried']);
+            expect(await outbox.pendingCount()).toBe(0);
+        });
+    });
+
+    it('stores every queued event under the pending, per-ticket and entry keys', async () => {
+        const id = await outbox.add(agent('T1', 'x'), clock.now());
+        expect(world.persistence.keysOf(Keys.entry(id))).toEqual([['misc:tickets:outbox:pending', 'misc:tickets:outbox:ticket:T1', `misc:tickets:outbox:entry:${id}`]]);
+        const payload: WebhookPayload = pending()[0].payload;
+        expect(payload).toEqual(agent('T1', 'x'));
+    });
+});
