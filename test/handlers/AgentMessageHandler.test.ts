@@ -1,0 +1,158 @@
+import { describe, expect, it } from '@jest/globals';
+import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { IUser, UserType } from '@rocket.chat/apps-engine/definition/users';
+import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { JobId } from '../../lib/JobIds';
+import { SettingId } from '../../settings/SettingId';
+import { SECOND } from '../fakes/Clock';
+import { Harness, WEBHOOK_URL } from '../fakes/Harness';
+import { SECRET } from '../fakes/Requests';
+import { SITE_URL } from '../fakes/World';
+
+async function openTicket(h: Harness = new Harness()) {
+    const roomId = await h.openRoom('T1', '1234', { name: 'Ana' });
+    return { h, roomId };
+}
+
+const agentMessages = (h: Harness) => h.world.httpFake.postedBodies.filter((b) => b.type === 'agent-message');
+
+describe('AgentMessageHandler (PROTOCOL §3 agent-message)', () => {
+    it("sends an agent's message in one of our rooms as an agent-message webhook", async () => {
+        const { h, roomId } = await openTicket();
+        await h.agentSays(roomId, 'Hello, how can I help?');
+        expect(h.world.httpFake.posts).toHaveLength(1);
+        const [post] = h.world.httpFake.posts;
+        expect(post.url).toBe(WEBHOOK_URL);
+        expect(post.body).toEqual({ type: 'agent-message', ticketId: 'T1', visitor: { token: '1234' }, data: { text: 'Hello, how can I help?', attachments: [] } });
+        expect(post.options.headers).toEqual(expect.objectContaining({ 'Authorization': `Token ${SECRET}`, 'Content-Type': 'application/json' }));
+    });
+
+    it('uses the request-timeout setting for the webhook request', async () => {
+        const { h, roomId } = await openTicket();
+        h.setSetting(SettingId.RequestTimeout, 30);
+        await h.agentSays(roomId, 'hi');
+        expect(h.world.httpFake.posts[0].options.timeout).toBe(30 * SECOND);
+    });
+
+    it('converts emoji short codes to Unicode', async () => {
+        const { h, roomId } = await openTicket();
+        await h.agentSays(roomId, 'Done :smile: :+1:');
+        expect((agentMessages(h)[0].data as { text: string }).text).toBe('Done 😄 👍');
+    });
+
+    describe('what is not an agent message', () => {
+        const notSent: Array<[string, { [key: string]: unknown }]> = [
+            ['a visitor message (visitor set)', { visitor: { token: '1234' } }],
+            ['a visitor message (token set)', { token: '1234' }],
+            ['a visitor message (token among the unmapped properties)', { _unmappedProperties_: { token: '1234' } }],
+            ["the app's own message", { sender: { id: 'app-user', username: 'tickets.bot', type: UserType.APP } as IUser }],
+            ['a bot message', { sender: { id: 'bot', username: 'bot', type: UserType.BOT } as IUser }],
+            ['a system message (type)', { type: 'uj' }],
+            ['a system message (t among the unmapped properties)', { _unmappedProperties_: { t: 'livechat-close' } }],
+            ['a message without a sender', { sender: undefined }],
+        ];
+
+        it.each(notSent)('sends nothing for %s', async (label, extra) => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, 'text', extra);
+            expect(h.world.httpFake.posts).toHaveLength(0);
+            expect(h.world.scheduler.jobs(JobId.Deliver)).toHaveLength(0);
+        });
+
+        it('sends nothing for a livechat room the app did not open', async () => {
+            const { h } = await openTicket();
+            await h.agentSays('someone-elses-room', 'hello');
+            expect(h.world.httpFake.posts).toHaveLength(0);
+        });
+
+        it('sends nothing for a message in a channel', async () => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, 'hello', { room: { id: roomId, type: RoomType.CHANNEL } as IRoom });
+            expect(h.world.httpFake.posts).toHaveLength(0);
+        });
+
+        it('sends nothing for an empty message without files', async () => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, '   ');
+            expect(h.world.httpFake.posts).toHaveLength(0);
+        });
+
+        it('sends nothing for a message written after the room was closed', async () => {
+            const { h, roomId } = await openTicket();
+            await h.closeInRocketChat(roomId);
+            h.clock.advance(1 * SECOND);
+            await h.agentSays(roomId, 'too late');
+            expect(agentMessages(h)).toHaveLength(0);
+        });
+    });
+
+    it('still sends a message written just before the close but handled after it', async () => {
+        const { h, roomId } = await openTicket();
+        const writtenAt = h.clock.date();
+        h.clock.advance(1 * SECOND);
+        await h.closeInRocketChat(roomId);
+        await h.agentSays(roomId, 'bye', { createdAt: writtenAt });
+        expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['bye']);
+    });
+
+    it('uses the time of handling for a message without createdAt', async () => {
+        const { h, roomId } = await openTicket();
+        await h.agentSays(roomId, 'no date', { createdAt: undefined });
+        expect(agentMessages(h)).toHaveLength(1);
+    });
+
+    describe('files', () => {
+        it('sends an uploaded file as an absolute Site_Url link with its real MIME type', async () => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, 'here is the form', { file: { _id: 'file-1', name: 'form v2.pdf', type: 'application/pdf' } });
+            expect(agentMessages(h)[0].data).toEqual({
+                text: 'here is the form',
+                attachments: [{ type: 'application/pdf', url: `${SITE_URL}/file-upload/file-1/form%20v2.pdf` }],
+            });
+        });
+
+        it('sends every file of a multi-file message (unmapped `files`), each once, in order, of any kind', async () => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, '', {
+                file: { _id: 'f1', name: 'photo.jpg', type: 'image/jpeg' },
+                _unmappedProperties_: { files: [
+                    { _id: 'f1', name: 'photo.jpg', type: 'image/jpeg' },
+                    { _id: 'f2', name: 'voice.ogg', type: 'audio/ogg' },
+                    { _id: 'f3', name: 'clip.mp4', type: 'video/mp4' },
+                    { _id: 'f4', name: 'archive.zip', type: 'application/zip' },
+                ] },
+            });
+            expect(agentMessages(h)[0].data).toEqual({
+                text: '',
+                attachments: [
+                    { type: 'image/jpeg', url: `${SITE_URL}/file-upload/f1/photo.jpg` },
+                    { type: 'audio/ogg', url: `${SITE_URL}/file-upload/f2/voice.ogg` },
+                    { type: 'video/mp4', url: `${SITE_URL}/file-upload/f3/clip.mp4` },
+                    { type: 'application/zip', url: `${SITE_URL}/file-upload/f4/archive.zip` },
+                ],
+            });
+        });
+
+        it('builds the link on a Site_Url with a trailing slash without doubling it', async () => {
+            const { h, roomId } = await openTicket();
+            h.world.serverSettings.Site_Url = 'https://chat.example.org/sub/';
+            await h.agentSays(roomId, '', { file: { _id: 'f1', name: 'a.png', type: 'image/png' } });
+            expect((agentMessages(h)[0].data as { attachments: Array<{ url: string }> }).attachments[0].url).toBe('https://chat.example.org/sub/file-upload/f1/a.png');
+        });
+
+        it('reads Site_Url only for messages with files', async () => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, 'text only');
+            expect(h.world.calls.of('serverSettings.getValueById')).toBe(0);
+        });
+    });
+
+    it('keeps the message for a retry when RapidPro is down, without failing the event', async () => {
+        const { h, roomId } = await openTicket();
+        h.world.httpFake.replies(503);
+        await h.agentSays(roomId, 'are you there?');
+        expect(h.world.scheduler.jobs(JobId.Deliver)).toHaveLength(1);
+        await h.runNextJob();
+        expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['are you there?', 'are you there?']);
+    });
+});
