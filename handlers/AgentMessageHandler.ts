@@ -3,7 +3,7 @@ import { toWebhookAttachment, uploadedFiles } from '../lib/Attachments';
 import { shortcodesToUnicode } from '../lib/emoji/Emoji';
 import { isAgentMessage } from '../lib/MessageFilter';
 import { Runtime } from '../lib/Runtime';
-import { Accessors } from '../lib/TicketOps';
+import { Accessors } from '../lib/Accessors';
 import { TicketStore } from '../lib/TicketStore';
 import { agentMessagePayload } from '../lib/WebhookPayloads';
 

@@ -1,6 +1,6 @@
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { Runtime } from '../lib/Runtime';
-import { Accessors } from '../lib/TicketOps';
+import { Accessors } from '../lib/Accessors';
 import { TicketStore } from '../lib/TicketStore';
 import { closeRoomPayload } from '../lib/WebhookPayloads';
 

@@ -14,3 +14,8 @@ export const badRequest = (message: string) => new AppError(400, message);
 export const notFound = (message: string) => new AppError(404, message);
 export const conflict = (message: string) => new AppError(409, message);
 export const unavailable = (message: string) => new AppError(503, message);
+
+/** The message of anything thrown, bounded, for logs. */
+export function messageOf(e: unknown): string {
+    return (e instanceof Error ? e.message : String(e)).slice(0, 500);
+}

@@ -4,7 +4,8 @@ import { AppError } from './AppError';
 import { isJsonObject, JsonObject } from './FieldReader';
 import { Runtime } from './Runtime';
 import { constantTimeEquals, tokenFromHeader } from './Secret';
-import { Accessors, messageOf } from './TicketOps';
+import { Accessors } from './Accessors';
+import { messageOf } from './AppError';
 
 export type Handler = (body: JsonObject, a: Accessors) => Promise<IApiResponse>;
 

@@ -38,6 +38,8 @@ export interface OutboxDeps {
 
 /** Slack on top of the request timeout before an in-flight event is assumed abandoned by its sender. */
 const IN_FLIGHT_MARGIN_MS = 2000;
+/** How soon a queue whose head another sender may hold is looked at again. */
+const RECHECK_MS = 1000;
 /** A drain stops and hands over to a new job before the runtime's call timeout (30 s) could cut it. */
 const DRAIN_BUDGET_MS = 20000;
 
@@ -93,13 +95,16 @@ export class Outbox {
             const now = this.deps.now();
             const target = await this.deps.target();
             if (head.nextAttemptAt > now) {
+                await this.markDeferred(queue, mine);
                 return this.scheduleDrain(ticketId, head.nextAttemptAt);
             }
             const inFlightUntil = head.createdAt + target.timeoutMs + IN_FLIGHT_MARGIN_MS;
             if (head.id !== mine && head.attempts === 0 && !head.deferred && inFlightUntil > now) {
-                // Its creator is sending it right now; sending it too would duplicate it.
+                // Its creator is probably sending it right now, and sending it too would duplicate it.
+                // Or its creator is just about to mark it deferred: look again shortly rather than
+                // only when the creator's request must have timed out.
                 await this.markDeferred(queue, mine);
-                return this.scheduleDrain(ticketId, inFlightUntil);
+                return this.scheduleDrain(ticketId, Math.min(inFlightUntil, now + RECHECK_MS));
             }
             if (now - started > DRAIN_BUDGET_MS) {
                 return this.scheduleDrain(ticketId, now);
@@ -110,6 +115,7 @@ export class Outbox {
             } else if (outcome.kind === 'give-up' || windowExpired(head.createdAt, this.deps.now())) {
                 await this.giveUp(head, outcome.reason);
             } else {
+                await this.markDeferred(queue, mine);
                 return this.retryLater(head, outcome.reason);
             }
         }
@@ -179,7 +185,7 @@ export class Outbox {
         const attempts = entry.attempts + 1;
         const nextAttemptAt = this.deps.now() + retryDelayMs(attempts);
         const updated: OutboxEntry = { ...entry, attempts, nextAttemptAt, lastError: reason };
-        await this.deps.persis.updateByAssociation(Keys.entry(entry.id), updated);
+        await this.deps.persis.updateByAssociations([Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)], updated);
         this.deps.logger.warn(`${entry.payload.type} for ticket ${entry.ticketId} not delivered (attempt ${attempts}): ${reason}; next try in ${Math.round((nextAttemptAt - this.deps.now()) / 1000)} s`);
         await this.scheduleDrain(entry.ticketId, nextAttemptAt);
     }
@@ -194,7 +200,7 @@ export class Outbox {
     private async markDeferred(queue: Array<OutboxEntry>, mine?: string): Promise<void> {
         const own = mine ? queue.filter((e) => e.id === mine)[0] : undefined;
         if (own && !own.deferred) {
-            await this.deps.persis.updateByAssociation(Keys.entry(own.id), { ...own, deferred: true });
+            await this.deps.persis.updateByAssociations([Keys.anyPending(), Keys.pendingFor(own.ticketId), Keys.entry(own.id)], { ...own, deferred: true });
         }
     }
 

@@ -1,8 +1,8 @@
-import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { Accessors } from './Accessors';
 import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/livechat';
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
-import { conflict, notFound, unavailable } from './AppError';
+import { conflict, messageOf, notFound, unavailable } from './AppError';
 import { toRoomAttachment } from './Attachments';
 import { historyWindowStart } from './history/SessionStart';
 import { scheduleHistory } from './history/HistoryJob';
@@ -12,15 +12,6 @@ import { Runtime } from './Runtime';
 import { isOpen, Ticket, TicketStore } from './TicketStore';
 import { VisitorMessageRequest } from './VisitorMessageRequest';
 import { saveVisitor, visitorToSave } from './Visitor';
-
-/** The accessors one request or event works with. */
-export interface Accessors {
-    read: IRead;
-    modify: IModify;
-    http: IHttp;
-    persis: IPersistence;
-    logger: ILogger;
-}
 
 export const CLOSED_BY_RAPIDPRO = 'Closed by RapidPro';
 
@@ -191,8 +182,4 @@ async function rocketChat<T>(what: string, a: Accessors, call: () => Promise<T>)
         a.logger.error(`Rocket.Chat could not ${what}: ${messageOf(e)}`);
         throw unavailable(`Rocket.Chat could not ${what} now`);
     }
-}
-
-export function messageOf(e: unknown): string {
-    return (e instanceof Error ? e.message : String(e)).slice(0, 500);
 }

@@ -1,7 +1,7 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
 import { JobId } from '../JobIds';
-import { messageOf } from '../TicketOps';
+import { messageOf } from '../AppError';
 import { Runtime } from '../Runtime';
 import { originOf } from '../Url';
 import { historySummaries } from './HistoryFormat';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 
 import { shortcodesToUnicode } from '../../../lib/emoji/Emoji';
 import { EMOJI } from '../../../lib/emoji/EmojiTable';
