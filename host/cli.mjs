@@ -29,7 +29,7 @@ const adminUser = process.env.ADMIN_USER || 'admin';
 const adminPassword = process.env.ADMIN_PASSWORD || 'admin';
 
 let zip;
-try {
+if (!process.env.HOST_NO_INSTALL) try {
 	const { isStale, zipPath } = await import('./package-app.mjs');
 	if (!process.env.HOST_NO_PACKAGE && isStale()) console.log('host: app sources changed, packaging (rc-apps package, ~20 s)…');
 	zip = process.env.HOST_NO_PACKAGE ? zipPath() : packageApp().zip;
@@ -39,7 +39,8 @@ try {
 
 let host;
 try {
-	host = await startHost({ port, dataDir, fresh: !!flag('--fresh'), configFile, appZip: zip, adminUser, adminPassword });
+	// HOST_NO_INSTALL=1: start without installing dist/ (e.g. to test `rc-apps deploy`).
+	host = await startHost({ port, dataDir, fresh: !!flag('--fresh'), configFile, appZip: process.env.HOST_NO_INSTALL ? undefined : zip, adminUser, adminPassword });
 } catch (e) {
 	const err = /** @type {any} */ (e);
 	if (err.code === 'EADDRINUSE') fail(`port ${port} is in use (set PORT to use another)`);
@@ -50,7 +51,7 @@ try {
 }
 
 console.log(`host: ready at ${host.url} (Rocket.Chat 7.10.0 REST surface, data in ${path.relative(process.cwd(), dataDir) || '.'})`);
-console.log(`host: RapidPro base URL: ${host.url}/api/apps/public/${host.appId}`);
+console.log(host.appId ? `host: RapidPro base URL: ${host.url}/api/apps/public/${host.appId}` : 'host: no app installed yet (deploy one with rc-apps deploy)');
 console.log(`host: admin log-in: ${adminUser} / ${adminPassword}`);
 
 let stopping = false;

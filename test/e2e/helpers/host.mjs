@@ -92,10 +92,9 @@ export async function startHostProcess({ dataDir, port, env = {}, args = [], rea
 			const timer = setTimeout(() => reject(new Error(`host not ready after ${readyTimeoutMs} ms:\n${log}`)), readyTimeoutMs);
 			const onData = (chunk) => {
 				log += chunk;
-				const m = log.match(/RapidPro base URL: \S+\/api\/apps\/public\/(\S+)/);
-				if (m) {
+				if (/admin log-in:/.test(log)) {
 					clearTimeout(timer);
-					handle.appId = m[1];
+					handle.appId = log.match(/RapidPro base URL: \S+\/api\/apps\/public\/(\S+)/)?.[1] || '';
 					resolve(undefined);
 				}
 			};

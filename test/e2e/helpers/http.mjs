@@ -12,7 +12,9 @@ export async function http(url, { method = 'GET', headers = {}, json, body, time
 	const payload = json !== undefined ? Buffer.from(JSON.stringify(json)) : body !== undefined ? Buffer.from(body) : undefined;
 	const allHeaders = { ...(json !== undefined && { 'content-type': 'application/json' }), ...(payload && { 'content-length': String(payload.length) }), ...headers };
 	return new Promise((resolve, reject) => {
-		const req = request(url, { method, headers: allHeaders, timeout: timeoutMs }, (res) => {
+		// agent: false — a fresh connection per request, so a kept-alive socket the
+		// server is closing (5 s idle) never turns into a spurious "socket hang up".
+		const req = request(url, { method, headers: allHeaders, timeout: timeoutMs, agent: false }, (res) => {
 			const chunks = [];
 			res.on('data', (c) => chunks.push(c));
 			res.on('end', () => {
