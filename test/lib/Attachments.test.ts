@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals';
+import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
+import { fileNameOf, toRoomAttachment, toWebhookAttachment, uploadedFiles } from '../../lib/Attachments';
+
+const message = (extra: object) => ({ text: '', ...extra }) as unknown as IMessage;
+
+describe('fileNameOf', () => {
+    it.each([
+        ['https://m.example.com/a/b/photo.jpg', 'photo.jpg'],
+        ['https://m.example.com/voice%20note.ogg?sig=1#x', 'voice note.ogg'],
+        ['https://m.example.com/dir/', 'dir'],
+        ['https://m.example.com/bad%E0%A4%A.pdf', 'bad%E0%A4%A.pdf'],
+        ['https://m.example.com/', 'm.example.com'],
+    ])('names %s "%s"', (url, name) => {
+        expect(fileNameOf(url)).toBe(name);
+    });
+
+    it('falls back to "file" when there is no name at all', () => {
+        expect(fileNameOf('')).toBe('file');
+        expect(fileNameOf('///')).toBe('file');
+    });
+});
+
+describe('toRoomAttachment', () => {
+    const url = 'https://m.example.com/x.bin';
+    const title = { value: 'x.bin', link: url, displayDownloadLink: true };
+
+    it('shows image/* as an image', () => {
+        expect(toRoomAttachment({ type: 'image/webp', url })).toEqual({ imageUrl: url, title });
+    });
+    it('shows audio/* as audio', () => {
+        expect(toRoomAttachment({ type: 'audio/mpeg', url })).toEqual({ audioUrl: url, title });
+    });
+    it('shows video/* as video', () => {
+        expect(toRoomAttachment({ type: 'video/3gpp', url })).toEqual({ videoUrl: url, title });
+    });
+    it('shows anything else as a titled link naming its type', () => {
+        expect(toRoomAttachment({ type: 'application/vnd.ms-excel', url })).toEqual({ title, text: 'application/vnd.ms-excel' });
+        expect(toRoomAttachment({ type: 'geo', url })).toEqual({ title, text: 'geo' });
+    });
+});
+
+describe('uploadedFiles', () => {
+    it('reads the single `file` of older servers', () => {
+        expect(uploadedFiles(message({ file: { _id: 'f1', name: 'a.pdf', type: 'application/pdf' } }))).toEqual([{ _id: 'f1', name: 'a.pdf', type: 'application/pdf' }]);
+    });
+
+    it('reads every entry of the unmapped `files`, without duplicating `file`', () => {
+        const files = uploadedFiles(message({
+            file: { _id: 'f1', name: 'a.png', type: 'image/png' },
+            _unmappedProperties_: { files: [{ _id: 'f1', name: 'a.png', type: 'image/png' }, { _id: 'f2', name: 'thumb-a.png', type: 'image/png' }] },
+        }));
+        expect(files.map((f) => f._id)).toEqual(['f1', 'f2']);
+    });
+
+    it('fills in a missing name and type, and skips entries without an id', () => {
+        expect(uploadedFiles(message({ _unmappedProperties_: { files: [{ _id: 'f1' }, { name: 'no-id' }, null, 'x'] } }))).toEqual([
+            { _id: 'f1', name: 'file', type: 'application/octet-stream' },
+        ]);
+    });
+
+    it('finds nothing in a message without files', () => {
+        expect(uploadedFiles(message({}))).toEqual([]);
+        expect(uploadedFiles(message({ _unmappedProperties_: { files: 'nope' } }))).toEqual([]);
+    });
+});
+
+describe('toWebhookAttachment', () => {
+    it('links the file on Site_Url with its MIME type, encoding id and name', () => {
+        expect(toWebhookAttachment('https://chat.example.com/', { _id: 'a/b', name: 'año 1.pdf', type: 'application/pdf' })).toEqual({
+            type: 'application/pdf', url: 'https://chat.example.com/file-upload/a%2Fb/a%C3%B1o%201.pdf',
+        });
+    });
+});
