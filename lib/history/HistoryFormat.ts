@@ -44,7 +44,7 @@ export function historySummaries(newestFirst: Array<RapidProMessage>, maxLength 
     const summaries: Array<string> = [];
     let current = header;
     for (const full of lines) {
-        const line = full.length > maxLength - 10 ? `${full.slice(0, maxLength - 11)}…` : full;
+        const line = full.length > maxLength - 12 ? `${full.slice(0, maxLength - 13)}…` : full; // fits after "(continued)\n"
         if (current.length + 1 + line.length > maxLength) {
             summaries.push(current);
             current = '(continued)';

@@ -48,6 +48,9 @@ export class FakeMessageBuilder {
     public setUsernameAlias(alias: string): this { return this; }
     public setAvatarUrl(url: string): this { return this; }
     public setEmojiAvatar(emoji: string): this { return this; }
+    public getMessage(): { room: IRoom; text?: string; sender?: IUser } {
+        return { room: this.getRoom(), text: this.message.text, sender: this.message.sender };
+    }
 }
 
 /**
@@ -67,6 +70,8 @@ export class FakeRocketChat {
     public readonly closes: Array<{ roomId: string; comment: string }> = [];
     public readonly createdRooms: Array<{ roomId: string; visitorToken: string; agent?: IUser; extraParams?: unknown }> = [];
     public readonly savedVisitors: Array<IVisitor> = [];
+    /** Private notifications (ephemeral messages) sent to a user. */
+    public readonly notifications: Array<{ user: IUser; text?: string; roomId?: string }> = [];
     public readonly appUser: IUser = { id: 'app-user', username: 'tickets.bot', type: UserType.APP } as IUser;
 
     public failCreateRoom?: Error;

@@ -1,4 +1,5 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { Accessors } from '../../lib/Accessors';
 import { CallCounter } from './CallCounter';
 import { FakeHttp } from './FakeHttp';
@@ -78,11 +79,17 @@ export class World {
             setCustomFields: (...args: Parameters<FakeRocketChat['setCustomFields']>) => rc.setCustomFields(...args),
         });
         const scheduler = count('scheduler', this.scheduler);
+        const notifier = count('notifier', {
+            notifyUser: async (user: IUser, message: { text?: string; room?: { id: string } }) => {
+                rc.notifications.push({ user, text: message.text, roomId: message.room && message.room.id });
+            },
+        });
 
         this.modify = {
             getCreator: () => creator,
             getUpdater: () => ({ getLivechatUpdater: () => livechatUpdater }),
             getScheduler: () => scheduler,
+            getNotifier: () => notifier,
         } as unknown as IModify;
         this.http = count('http', this.httpFake);
         this.persis = count('persistence', this.persistence);
