@@ -66,7 +66,7 @@ describe('scheduler jobs', () => {
             h.world.httpFake.replies(503);
             await h.agentSays(roomId, 'hello');
             h.world.scheduler.once.length = 0; // the job is lost
-            h.clock.advance(MINUTE);
+            h.clock.advance(3 * MINUTE);
             await run(h, JobId.Sweep);
             expect(h.world.httpFake.posts).toHaveLength(2);
         });
