@@ -39,7 +39,7 @@ export function parseRoomRequest(body: JsonObject): RoomRequest {
     const priority = fields.stringOrNumber(body, ['priority'], 'priority', Limits.priorityLength);
     const sessionStart = fields.string(body, ['sessionStart'], 'sessionStart', Limits.idLength);
     const token = readVisitorToken(fields, body);
-    const visitor = fields.object(body, ['visitor'], 'visitor');
+    const visitor = new FieldReader().object(body, ['visitor'], 'visitor'); // readVisitorToken has reported its problems
     const customFields = readCustomFields(fields, fields.object(visitor, ['customFields'], 'visitor.customFields'));
     const result: RoomRequest = {
         ticketId,

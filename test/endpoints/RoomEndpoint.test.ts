@@ -255,6 +255,32 @@ describe('GET /room (PROTOCOL §2)', () => {
             expect(h.tickets()).toHaveLength(1);
         });
 
+        it('opens one room when the same ticket arrives again while the first request is still opening it', async () => {
+            const h = new Harness();
+            let reached: () => void = () => undefined;
+            let release: () => void = () => undefined;
+            const firstInside = new Promise<void>((resolve) => (reached = resolve));
+            const gate = new Promise<void>((resolve) => (release = resolve));
+            let calls = 0;
+            h.world.rc.beforeCreateRoom = async () => {
+                if (++calls === 1) {
+                    reached();
+                    await gate;
+                }
+            };
+            const first = h.call('room', 'get', mailroomBody('T1', '1234'));
+            await firstInside;
+            const retry = await h.call('room', 'get', mailroomBody('T1', '1234')); // mailroom retried after a connection error
+            release();
+            const answers = [await first, retry];
+
+            const open = h.world.rc.openRooms().map((r) => r.id);
+            expect(open).toHaveLength(1);
+            for (const answer of answers.filter((r) => r.status === 200)) {
+                expect(answer.content.id).toBe(open[0]);
+            }
+        });
+
         it('answers 409 when the visitor already has an open room for another ticket', async () => {
             const h = new Harness();
             await h.openRoom('T1', '1234');

@@ -80,6 +80,9 @@ export class FakeRocketChat {
     public failSetCustomFields?: Error;
     public failFinish?: Error;
 
+    /** Awaited at the start of createRoom: lets a test hold one request inside Rocket.Chat while another arrives. */
+    public beforeCreateRoom?: () => Promise<void>;
+
     /**
      * Runs when a room is closed through the updater, before closeRoom returns,
      * as Rocket.Chat fires IPostLivechatRoomClosed while closing.
@@ -163,6 +166,9 @@ export class FakeRocketChat {
     }
 
     public async createRoom(visitor: IVisitor, agent: IUser, extraParams?: unknown): Promise<ILivechatRoom> {
+        if (this.beforeCreateRoom) {
+            await this.beforeCreateRoom();
+        }
         if (this.failCreateRoom) {
             throw this.failCreateRoom;
         }

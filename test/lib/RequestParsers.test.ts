@@ -64,6 +64,12 @@ describe('parseRoomRequest', () => {
     });
 });
 
+describe('parseRoomRequest problems', () => {
+    it('names a visitor that is not an object once', () => {
+        expect(badRequest(() => parseRoomRequest({ ticketId: 'T', visitor: '1234' }))).toBe('visitor must be an object');
+    });
+});
+
 describe('parseRoomCloseRequest', () => {
     it('reads the token, and the ticket id when given', () => {
         expect(parseRoomCloseRequest({ visitor: { token: '1234' } })).toEqual({ token: '1234', ticketId: undefined });
