@@ -12,7 +12,8 @@ describe('POST /visitor-message (PROTOCOL §2)', () => {
         const [posted] = h.world.rc.messages;
         expect(response.content).toEqual({ id: posted.id });
         expect(posted).toEqual(expect.objectContaining({ kind: 'livechat', roomId, text: 'Hi!', attachments: [] }));
-        expect(posted.visitor).toEqual(expect.objectContaining({ token: '1234', id: h.world.rc.visitors['1234'].id, username: h.world.rc.visitors['1234'].username }));
+        const visitor = h.world.rc.visitors['1234'];
+        expect(posted.visitor).toEqual(expect.objectContaining({ token: '1234', id: visitor.id, username: visitor.username }));
     });
 
     it('accepts a numeric visitor.token', async () => {
@@ -41,13 +42,14 @@ describe('POST /visitor-message (PROTOCOL §2)', () => {
         }));
         expect(response.status).toBe(201);
         const [posted] = h.world.rc.messages;
+        const title = (value: string, link: string) => ({ value, link, displayDownloadLink: true });
         expect(posted.text).toBe('see these');
         expect(posted.attachments).toEqual([
-            { imageUrl: 'https://media.example.com/photo.jpg', title: { value: 'photo.jpg', link: 'https://media.example.com/photo.jpg', displayDownloadLink: true } },
-            { audioUrl: 'https://media.example.com/voice%20note.ogg', title: { value: 'voice note.ogg', link: 'https://media.example.com/voice%20note.ogg', displayDownloadLink: true } },
-            { videoUrl: 'https://media.example.com/clip.mp4?sig=abc', title: { value: 'clip.mp4', link: 'https://media.example.com/clip.mp4?sig=abc', displayDownloadLink: true } },
-            { text: 'application/pdf', title: { value: 'invoice.pdf', link: 'https://media.example.com/docs/invoice.pdf', displayDownloadLink: true } },
-            { imageUrl: 'https://media.example.com/shot.png', title: { value: 'shot.png', link: 'https://media.example.com/shot.png', displayDownloadLink: true } },
+            { imageUrl: 'https://media.example.com/photo.jpg', title: title('photo.jpg', 'https://media.example.com/photo.jpg') },
+            { audioUrl: 'https://media.example.com/voice%20note.ogg', title: title('voice note.ogg', 'https://media.example.com/voice%20note.ogg') },
+            { videoUrl: 'https://media.example.com/clip.mp4?sig=abc', title: title('clip.mp4', 'https://media.example.com/clip.mp4?sig=abc') },
+            { text: 'application/pdf', title: title('invoice.pdf', 'https://media.example.com/docs/invoice.pdf') },
+            { imageUrl: 'https://media.example.com/shot.png', title: title('shot.png', 'https://media.example.com/shot.png') },
         ]);
     });
 

@@ -101,6 +101,7 @@ export class FakeHttp implements IHttp {
             throw reply;
         }
         const response = typeof reply === 'number' ? { status: reply } : reply;
-        return { url, method, statusCode: response.status, content: response.content, data: response.data !== undefined ? response.data : parse(response.content) };
+        const data = response.data !== undefined ? response.data : parse(response.content);
+        return { url, method, statusCode: response.status, content: response.content, data };
     }
 }

@@ -40,7 +40,10 @@ export class World {
         const count = <T extends object>(prefix: string, target: T): T => this.calls.wrap(prefix, target);
 
         const persistenceReader = count('persistence', this.persistence);
-        const settingsReader = count('settings', { getValueById: async (id: string) => this.settings[id], getById: async (id: string) => ({ id, value: this.settings[id] }) });
+        const settingsReader = count('settings', {
+            getValueById: async (id: string) => this.settings[id],
+            getById: async (id: string) => ({ id, value: this.settings[id] }),
+        });
         const serverSettingsReader = count('serverSettings', { getValueById: async (id: string) => this.serverSettings[id] });
         const livechatReader = count('livechat', {
             getLivechatVisitorByToken: (token: string) => rc.getLivechatVisitorByToken(token),

@@ -23,7 +23,9 @@ describe('AgentMessageHandler (PROTOCOL §3 agent-message)', () => {
         expect(h.world.httpFake.posts).toHaveLength(1);
         const [post] = h.world.httpFake.posts;
         expect(post.url).toBe(WEBHOOK_URL);
-        expect(post.body).toEqual({ type: 'agent-message', ticketId: 'T1', visitor: { token: '1234' }, data: { text: 'Hello, how can I help?', attachments: [] } });
+        expect(post.body).toEqual({
+            type: 'agent-message', ticketId: 'T1', visitor: { token: '1234' }, data: { text: 'Hello, how can I help?', attachments: [] },
+        });
         expect(post.options.headers).toEqual(expect.objectContaining({ 'Authorization': `Token ${SECRET}`, 'Content-Type': 'application/json' }));
     });
 

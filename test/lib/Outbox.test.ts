@@ -233,7 +233,9 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             world.httpFake.replies(status);
             await outbox.enqueue(agent('T1', 'hello'), clock.now());
             expect(pending()).toEqual([]);
-            expect(failed()).toEqual([expect.objectContaining({ ticketId: 'T1', attempts: 1, lastError: `RapidPro answered HTTP ${status}`, failedAt: clock.now() })]);
+            expect(failed()).toEqual([
+                expect.objectContaining({ ticketId: 'T1', attempts: 1, lastError: `RapidPro answered HTTP ${status}`, failedAt: clock.now() }),
+            ]);
             expect(world.logger.has('error', `RapidPro answered HTTP ${status}`)).toBe(true);
             expect(deliverJobs()).toEqual([]);
             expect(await outbox.failed()).toHaveLength(1);

@@ -32,7 +32,9 @@ describe('parseRoomRequest', () => {
     it('reads what mailroom sends: ticketID, contactUUID, deparment, numeric token', () => {
         const request = parseRoomRequest({ ticketID: '88f2a4c1', visitor: { token: 1234, contactUUID: 'c-1', deparment: 'Sales' } });
         expect(request.ticketId).toBe('88f2a4c1');
-        expect(request.visitor).toEqual({ token: '1234', contactUuid: 'c-1', department: 'Sales', name: undefined, email: undefined, phone: undefined, customFields: [] });
+        expect(request.visitor).toEqual({
+            token: '1234', contactUuid: 'c-1', department: 'Sales', name: undefined, email: undefined, phone: undefined, customFields: [],
+        });
     });
 
     it('accepts numeric ticket id, priority and phone as their decimal strings', () => {
@@ -84,7 +86,8 @@ describe('parseRoomCloseRequest', () => {
 
 describe('parseVisitorMessageRequest', () => {
     it('reads text and attachments, lower-casing MIME types', () => {
-        expect(parseVisitorMessageRequest({ visitor: { token: 1234 }, text: 'Hi!', attachments: [{ type: 'Image/JPEG', url: 'https://m.example.com/a.jpg' }] })).toEqual({
+        const body = { visitor: { token: 1234 }, text: 'Hi!', attachments: [{ type: 'Image/JPEG', url: 'https://m.example.com/a.jpg' }] };
+        expect(parseVisitorMessageRequest(body)).toEqual({
             token: '1234', text: 'Hi!', attachments: [{ type: 'image/jpeg', url: 'https://m.example.com/a.jpg' }],
         });
     });

@@ -78,8 +78,12 @@ describe('toAppConfig', () => {
 describe('readConfig', () => {
     it('reads every setting by id and checks them', async () => {
         const world = new World(new Clock().now);
-        Object.assign(world.settings, { app_secret: 'S', rapidpro_api_token: 'T', rapidpro_api_url: 'https://r.example.com', history_hours: 2, request_timeout: 5 });
-        expect(await readConfig(world.read)).toEqual({ secret: 'S', apiToken: 'T', apiUrl: 'https://r.example.com', historyHours: 2, requestTimeoutMs: 5000, problems: [] });
+        Object.assign(world.settings, {
+            app_secret: 'S', rapidpro_api_token: 'T', rapidpro_api_url: 'https://r.example.com', history_hours: 2, request_timeout: 5,
+        });
+        expect(await readConfig(world.read)).toEqual({
+            secret: 'S', apiToken: 'T', apiUrl: 'https://r.example.com', historyHours: 2, requestTimeoutMs: 5000, problems: [],
+        });
         expect(world.calls.of('settings.getValueById')).toBe(5);
     });
 });

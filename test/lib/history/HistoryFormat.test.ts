@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatTime, historyLines, historySummaries, RapidProMessage } from '../../../lib/history/HistoryFormat';
 
-const msg = (direction: string, text: string | null, created_on: string, attachments?: RapidProMessage['attachments']): RapidProMessage => ({ direction, text, created_on, attachments });
+const msg = (direction: string, text: string | null, createdOn: string, attachments?: RapidProMessage['attachments']): RapidProMessage =>
+    ({ direction, text, created_on: createdOn, attachments });
 
 describe('formatTime', () => {
     it('shows RapidPro times in UTC to the minute', () => {
