@@ -19,6 +19,8 @@ export const Keys = {
     /** Webhook events waiting for delivery, all of them and per ticket. */
     anyPending: () => misc('tickets:outbox:pending'),
     pendingFor: (ticketId: string) => misc(`tickets:outbox:ticket:${ticketId}`),
+    /** The marker of the scheduled job draining one ticket's queue. */
+    drainJob: (ticketId: string) => misc(`tickets:outbox:job:${ticketId}`),
     /** One queued or failed event, to update or remove it alone. */
     entry: (entryId: string) => misc(`tickets:outbox:entry:${entryId}`),
     /** Webhook events given up on, kept for the admin's status and retry. */

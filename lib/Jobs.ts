@@ -15,7 +15,8 @@ export function jobs(runtime: Runtime): Array<IProcessor> {
             id: JobId.Deliver,
             processor: async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
                 if (typeof context.ticketId === 'string') {
-                    await runtime.outbox(read, modify, http, persis).drain(context.ticketId);
+                    const token = typeof context.token === 'string' ? context.token : undefined;
+                    await runtime.outbox(read, modify, http, persis).drain(context.ticketId, undefined, token);
                 }
             },
         },

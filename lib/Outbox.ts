@@ -38,6 +38,19 @@ export interface OutboxDeps {
 
 /** Slack on top of the request timeout before an in-flight event is assumed abandoned by its sender. */
 const IN_FLIGHT_MARGIN_MS = 2000;
+/** The marker of the one scheduled job that drains a ticket; stored under the ticket's queue key. */
+export interface DrainJob {
+    kind: typeof DRAIN_JOB;
+    ticketId: string;
+    at: number;
+    token: string;
+}
+
+const DRAIN_JOB = 'drain-job';
+const isDrainJob = (record: OutboxEntry | DrainJob): record is DrainJob => (record as DrainJob).kind === DRAIN_JOB;
+
+/** A job due this long ago that has not moved its marker is taken as lost (its instance died). */
+const LOST_JOB_MS = 2 * 60 * 1000;
 /** How soon a queue whose head another sender may hold is looked at again. */
 const RECHECK_MS = 1000;
 /** A drain stops and hands over to a new job before the runtime's call timeout (30 s) could cut it. */
@@ -82,21 +95,30 @@ export class Outbox {
     /**
      * Sends the ticket's due events in order until the queue is empty, the head
      * must wait (back-off, or another sender has it in flight), or the time
-     * budget is spent; a job is scheduled for whatever is left.
+     * budget is spent; a job is scheduled for whatever is left. `jobToken` is
+     * set when a scheduler job runs this: a job that a later schedule replaced
+     * exits, so one chain of jobs per ticket drains it, never several at once
+     * (after a restart every overdue job fires together).
      */
-    public async drain(ticketId: string, mine?: string): Promise<void> {
+    public async drain(ticketId: string, mine?: string, jobToken?: string): Promise<void> {
         const started = this.deps.now();
-        for (;;) {
-            const queue = await this.pending(ticketId);
+        for (let first = true; ; first = false) {
+            const { queue, job } = await this.read(ticketId);
+            const now = this.deps.now();
+            if (first && jobToken !== undefined && job && job.token !== jobToken && job.at > now - LOST_JOB_MS) {
+                return;
+            }
             if (queue.length === 0) {
+                if (job) {
+                    await this.deps.persis.removeByAssociation(Keys.drainJob(ticketId));
+                }
                 return;
             }
             const head = queue[0];
-            const now = this.deps.now();
             const target = await this.deps.target();
             if (head.nextAttemptAt > now) {
                 await this.markDeferred(queue, mine);
-                return this.scheduleDrain(ticketId, head.nextAttemptAt);
+                return this.scheduleDrain(ticketId, head.nextAttemptAt, job);
             }
             const inFlightUntil = head.createdAt + target.timeoutMs + IN_FLIGHT_MARGIN_MS;
             if (head.id !== mine && head.attempts === 0 && !head.deferred && inFlightUntil > now) {
@@ -104,10 +126,10 @@ export class Outbox {
                 // Or its creator is just about to mark it deferred: look again shortly rather than
                 // only when the creator's request must have timed out.
                 await this.markDeferred(queue, mine);
-                return this.scheduleDrain(ticketId, Math.min(inFlightUntil, now + RECHECK_MS));
+                return this.scheduleDrain(ticketId, Math.min(inFlightUntil, now + RECHECK_MS), job);
             }
             if (now - started > DRAIN_BUDGET_MS) {
-                return this.scheduleDrain(ticketId, now);
+                return this.scheduleDrain(ticketId, now, job);
             }
             const outcome = await this.send(head, target);
             if (outcome.kind === 'delivered') {
@@ -116,24 +138,34 @@ export class Outbox {
                 await this.giveUp(head, outcome.reason);
             } else {
                 await this.markDeferred(queue, mine);
-                return this.retryLater(head, outcome.reason);
+                return this.retryLater(head, outcome.reason, job);
             }
         }
     }
 
-    /** Drains every ticket that has a due event; the safety net for lost jobs. */
+    /** Drains every ticket with a due event and no live job: the safety net for lost jobs. */
     public async drainAll(): Promise<void> {
-        const entries = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<OutboxEntry>;
+        const records = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<OutboxEntry | DrainJob>;
         const now = this.deps.now();
         const due: { [ticketId: string]: true } = Object.create(null);
-        entries.filter((e) => e.nextAttemptAt <= now).forEach((e) => (due[e.ticketId] = true));
-        for (const ticketId of Object.keys(due)) {
+        const live: { [ticketId: string]: true } = Object.create(null);
+        for (const record of records) {
+            if (isDrainJob(record)) {
+                if (record.at > now - LOST_JOB_MS) {
+                    live[record.ticketId] = true;
+                }
+            } else if (record.nextAttemptAt <= now) {
+                due[record.ticketId] = true;
+            }
+        }
+        for (const ticketId of Object.keys(due).filter((t) => !live[t])) {
             await this.drain(ticketId);
         }
     }
 
     public async pendingCount(): Promise<number> {
-        return (await this.deps.reader.readByAssociation(Keys.anyPending())).length;
+        const records = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<OutboxEntry | DrainJob>;
+        return records.filter((r) => !isDrainJob(r)).length;
     }
 
     public async failed(): Promise<Array<OutboxEntry>> {
@@ -152,14 +184,17 @@ export class Outbox {
             tickets[entry.ticketId] = true;
         }
         for (const ticketId of Object.keys(tickets)) {
-            await this.scheduleDrain(ticketId, now);
+            await this.scheduleDrain(ticketId, now, (await this.read(ticketId)).job);
         }
         return failed.length;
     }
 
-    private async pending(ticketId: string): Promise<Array<OutboxEntry>> {
-        const entries = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<OutboxEntry>;
-        return entries.sort((a, b) => a.seq - b.seq);
+    /** The ticket's queue in order, and its scheduled job if any: one read, as both share the ticket's key. */
+    private async read(ticketId: string): Promise<{ queue: Array<OutboxEntry>; job?: DrainJob }> {
+        const records = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<OutboxEntry | DrainJob>;
+        const job = records.filter(isDrainJob)[0];
+        const queue = records.filter((r): r is OutboxEntry => !isDrainJob(r)).sort((a, b) => a.seq - b.seq);
+        return { queue, job };
     }
 
     private async send(entry: OutboxEntry, target: DeliveryTarget): Promise<Outcome> {
@@ -181,13 +216,13 @@ export class Outbox {
         }
     }
 
-    private async retryLater(entry: OutboxEntry, reason: string): Promise<void> {
+    private async retryLater(entry: OutboxEntry, reason: string, job?: DrainJob): Promise<void> {
         const attempts = entry.attempts + 1;
         const nextAttemptAt = this.deps.now() + retryDelayMs(attempts);
         const updated: OutboxEntry = { ...entry, attempts, nextAttemptAt, lastError: reason };
         await this.deps.persis.updateByAssociations([Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)], updated);
         this.deps.logger.warn(`${entry.payload.type} for ticket ${entry.ticketId} not delivered (attempt ${attempts}): ${reason}; next try in ${Math.round((nextAttemptAt - this.deps.now()) / 1000)} s`);
-        await this.scheduleDrain(entry.ticketId, nextAttemptAt);
+        await this.scheduleDrain(entry.ticketId, nextAttemptAt, job);
     }
 
     private async giveUp(entry: OutboxEntry, reason: string): Promise<void> {
@@ -204,8 +239,21 @@ export class Outbox {
         }
     }
 
-    private async scheduleDrain(ticketId: string, at: number): Promise<void> {
-        await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(Math.max(at, this.deps.now())), data: { ticketId } });
+    /**
+     * Makes sure a job drains the ticket at `at`: none is added when the
+     * ticket's job already runs earlier; otherwise the marker moves to `at`, so
+     * the job it replaces exits when it fires.
+     */
+    private async scheduleDrain(ticketId: string, at: number, job: DrainJob | undefined): Promise<void> {
+        const now = this.deps.now();
+        const when = Math.max(at, now);
+        if (job && job.at > now && job.at <= when) {
+            return;
+        }
+        // A token, not the time: two schedulers racing often pick the same time, and only the last marker's job may run.
+        const marker: DrainJob = { kind: DRAIN_JOB, ticketId, at: when, token: `${when}:${Math.floor(Math.random() * 1e12)}` };
+        await this.deps.persis.updateByAssociations([Keys.drainJob(ticketId), Keys.pendingFor(ticketId), Keys.anyPending()], marker, true);
+        await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(when), data: { ticketId, token: marker.token } });
     }
 }
 

@@ -34,8 +34,9 @@ export class HostMessageBridge extends bridges.MessageBridge {
 		await this.o.messages.update(msg);
 	}
 
-	async notifyUser() {
-		// Ephemeral notices only reach a logged-in client; nothing to store.
+	/** Ephemeral notices only reach a logged-in client; the host prints them so a developer (and a test) sees them. */
+	async notifyUser(user, message) {
+		this.omni.deps.log(`[host] notice to ${user?.username}: ${String(message?.text || '').replace(/\n/g, '\n  ')}`);
 	}
 
 	async notifyRoom() {}
