@@ -16,7 +16,9 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 /**
  * App persistence as Rocket.Chat implements it (a collection of
  * `{appId, associations, data}`):
- * - read/removeByAssociation(s) find records having ALL the given associations (`$all`);
+ * - read/removeByAssociation(s) find records having ALL the given associations
+ *   (`$all`); remove deletes only the first of them (`deleteOne`, Rocket.Chat 6+),
+ *   so the app must only remove by keys that name one record;
  * - updateByAssociation(s) queries `{associations: <the given list>}`, so it only
  *   matches a record whose associations are exactly that list; without upsert an
  *   update that matches nothing changes nothing (kept in `unmatchedUpdates`);
@@ -85,10 +87,11 @@ export class FakePersistence implements IPersistence, IPersistenceRead {
         return this.removeByAssociations([association]);
     }
 
+    /** Like Rocket.Chat 6.x+: returns every matching record but deletes only the first (`deleteOne`). */
     public async removeByAssociations(associations: Array<RocketChatAssociationRecord>): Promise<Array<object>> {
-        const gone = this.having(associations);
-        this.records = this.records.filter((r) => gone.indexOf(r) === -1);
-        return gone.map((r) => copy(r.data));
+        const found = this.having(associations);
+        this.records = this.records.filter((r) => r !== found[0]);
+        return found.map((r) => copy(r.data));
     }
 
     // ---- for tests ----
