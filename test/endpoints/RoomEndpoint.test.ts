@@ -279,6 +279,9 @@ describe('GET /room (PROTOCOL §2)', () => {
             for (const answer of answers.filter((r) => r.status === 200)) {
                 expect(answer.content.id).toBe(open[0]);
             }
+            expect(h.world.persistence.peek<Ticket>(Keys.openTickets()).map((t) => t.roomId)).toEqual(open);
+            // whatever the app did with a room it opened twice, RapidPro hears nothing of it
+            expect(h.world.httpFake.posts).toHaveLength(0);
         });
 
         it('answers 409 when the visitor already has an open room for another ticket', async () => {
