@@ -8,7 +8,8 @@ import { WebhookPayload } from './WebhookPayloads';
 export interface OutboxEntry {
     id: string;
     ticketId: string;
-    /** Order within the ticket: the time of the event in Rocket.Chat, then a counter. */
+    /** Order within the ticket: the time of the event in Rocket.Chat, then the order it was added in. */
+    eventTime: number;
     seq: number;
     payload: WebhookPayload;
     createdAt: number;
@@ -56,7 +57,8 @@ const RECHECK_MS = 1000;
 /** A drain stops and hands over to a new job before the runtime's call timeout (30 s) could cut it. */
 const DRAIN_BUDGET_MS = 20000;
 
-let counter = 0;
+/** Last sequence number given out here: events of the same time keep the order they were added in. */
+let lastSeq = 0;
 
 /**
  * The per-ticket webhook queue (PROTOCOL §3). Events are stored first, then
@@ -77,11 +79,12 @@ export class Outbox {
     /** Stores an event in its ticket's queue; returns its id for `drain`. */
     public async add(payload: WebhookPayload, eventTime: number): Promise<string> {
         const now = this.deps.now();
-        counter = (counter + 1) % 1000;
-        const seq = eventTime * 1000 + counter;
+        lastSeq += 1;
+        const seq = lastSeq;
         const entry: OutboxEntry = {
-            id: `${payload.ticketId}:${seq}:${Math.floor(Math.random() * 1e9)}`,
+            id: `${payload.ticketId}:${eventTime}:${seq}:${Math.floor(Math.random() * 1e9)}`,
             ticketId: payload.ticketId,
+            eventTime,
             seq,
             payload,
             createdAt: now,
@@ -193,7 +196,7 @@ export class Outbox {
     private async read(ticketId: string): Promise<{ queue: Array<OutboxEntry>; job?: DrainJob }> {
         const records = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<OutboxEntry | DrainJob>;
         const job = records.filter(isDrainJob)[0];
-        const queue = records.filter((r): r is OutboxEntry => !isDrainJob(r)).sort((a, b) => a.seq - b.seq);
+        const queue = records.filter((r): r is OutboxEntry => !isDrainJob(r)).sort((a, b) => a.eventTime - b.eventTime || a.seq - b.seq);
         return { queue, job };
     }
 

@@ -14,6 +14,7 @@ import { VisitorMessageRequest } from './VisitorMessageRequest';
 import { saveVisitor, visitorToSave } from './Visitor';
 
 export const CLOSED_BY_RAPIDPRO = 'Closed by RapidPro';
+const DUPLICATE_ROOM = 'Duplicate of another room for the same ticket';
 
 const storeOf = (a: Accessors) => new TicketStore(a.read.getPersistenceReader(), a.persis);
 
@@ -82,9 +83,36 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
         state: 'open',
     };
     await store.create(ticket);
+    const winner = await settleDuplicates(ticket, store, a, runtime);
+    if (winner !== ticket) {
+        return winner;
+    }
     a.logger.info(`ticket ${ticket.ticketId} opened room ${ticket.roomId}`);
     await startHistory(ticket, a, runtime);
     return ticket;
+}
+
+/**
+ * RapidPro retries /room on connection errors, so the same ticket can arrive
+ * twice while the first request is still opening its room. Every request then
+ * sees every record, and all agree: the record stored first wins; a later one
+ * closes its own room (without a close-room webhook) and answers the winner's.
+ */
+async function settleDuplicates(mine: Ticket, store: TicketStore, a: Accessors, runtime: Runtime): Promise<Ticket> {
+    const open = (await store.byTicket(mine.ticketId)).filter(isOpen)
+        .sort((x, y) => x.openedAt - y.openedAt || (x.roomId < y.roomId ? -1 : x.roomId > y.roomId ? 1 : 0));
+    const winner = open[0];
+    if (!winner || winner.roomId === mine.roomId) {
+        return mine;
+    }
+    await store.update({ ...mine, state: 'closing' });
+    const room = await a.read.getRoomReader().getById(mine.roomId);
+    if (room) {
+        await a.modify.getUpdater().getLivechatUpdater().closeRoom(room, DUPLICATE_ROOM);
+    }
+    await store.markClosed(mine, runtime.now());
+    a.logger.warn(`ticket ${mine.ticketId} arrived twice at once; kept room ${winner.roomId}, closed ${mine.roomId}`);
+    return winner;
 }
 
 /** Chatbot history is a courtesy: scheduled for later, and a failure to schedule it never fails the ticket. */
