@@ -106,6 +106,16 @@ describe('authentication (PROTOCOL §1)', () => {
         expect((await h.call('secretCheck', 'get', undefined, withAuth('Token ANOTHERSECRET'))).status).toBe(204);
     });
 
+    it('reads the settings once for a burst of requests, not once per request', async () => {
+        const h = new Harness();
+        await h.call('secretCheck', 'get', undefined);
+        const reads = h.world.calls.of('settings.getValueById');
+        await h.call('secretCheck', 'get', undefined);
+        await h.call('secretCheck', 'get', undefined);
+        expect(reads).toBeGreaterThan(0);
+        expect(h.world.calls.of('settings.getValueById')).toBe(reads);
+    });
+
     it('answers 401, not 415, for a wrong content type with a wrong secret', async () => {
         const h = new Harness();
         const response = await h.call('room', 'get', 'x', { 'authorization': 'Token nope', 'content-type': 'text/plain' });
