@@ -3,6 +3,7 @@
 // POST /api/apps (rc-apps deploy) and the CLI. When an app fails to load or
 // enable, `appError()` digs out the app's own error from the engine's logs.
 import { AppStatusUtils } from './bridges/engine.mjs';
+import { appCallErrors } from './runtime.mjs';
 
 /** The JSON Rocket.Chat answers for an app (GET /api/apps/<id>, list, install). */
 export async function appJson(app) {
@@ -28,6 +29,7 @@ export async function installApp(manager, logStorage, zip, { permissionsGranted,
 	const info = await manager.getParser().unpackageApp(zip).then((r) => r.info);
 	const exists = !!manager.getOneById(info.id);
 	const since = logStorage.entries.length;
+	appCallErrors.delete(info.id);
 	const aff = exists
 		? await manager.update(zip, permissionsGranted, { loadApp: true, user })
 		: await manager.add(zip, { enable: true, permissionsGranted, user });
@@ -38,7 +40,15 @@ export async function installApp(manager, logStorage, zip, { permissionsGranted,
 	if (!AppStatusUtils.isEnabled(status)) {
 		return { app, created: !exists, error: `the app is ${status}: ${appError(logStorage, info.id, since) || 'no error was logged'}` };
 	}
+	const thrown = lifecycleError(info.id);
+	if (thrown) return { app, created: !exists, error: `the app is ${status} but threw in ${thrown}` };
 	return { app, created: !exists };
+}
+
+/** What the app threw in initialize/onEnable/… (the engine swallows it), or ''. */
+export function lifecycleError(appId) {
+	const list = (appCallErrors.get(appId) || []).filter((e) => !/app:(getStatus|setStatus)$/.test(e.method));
+	return list.map((e) => `${e.method}: ${e.message}`).join('; ');
 }
 
 /** The latest error the app logged since log entry `since` (its constructor, initialize, onEnable…). */

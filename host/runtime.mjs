@@ -44,12 +44,33 @@ export function prepareDenoEnvironment() {
 	return { bin, denoDir: DENO_DIR };
 }
 
-/** Makes the manager's runtimes use our deno config (see the file comment). */
+/**
+ * Errors the app threw in its lifecycle methods (app:initialize, app:onEnable…),
+ * by app id. The engine (like Rocket.Chat) swallows them and may even report
+ * the app enabled; the host shows them so a broken app fails loudly.
+ * @type {Map<string, {method: string, message: string}[]>}
+ */
+export const appCallErrors = new Map();
+
+/** Makes the manager's runtimes use our deno config (see the file comment), and records lifecycle errors. */
 export function useHostDenoConfig(manager) {
 	const { DenoRuntimeSubprocessController } = require(`${ENGINE}/server/runtime/deno/AppsEngineDenoRuntime`);
 	manager.getRuntime().runtimeFactory = (mgr, appPackage, storageItem) => {
 		const controller = new DenoRuntimeSubprocessController(mgr, appPackage, storageItem);
 		controller.denoConfigPath = DENO_CONFIG;
+		const send = controller.sendRequest.bind(controller);
+		controller.sendRequest = async (message, ...rest) => {
+			try {
+				return await send(message, ...rest);
+			} catch (e) {
+				if (/^app:/.test(message.method)) {
+					const list = appCallErrors.get(appPackage.info.id) || [];
+					list.push({ method: message.method, message: /** @type {any} */ (e)?.message || String(e) });
+					appCallErrors.set(appPackage.info.id, list.slice(-20));
+				}
+				throw e;
+			}
+		};
 		return controller;
 	};
 }

@@ -30,6 +30,7 @@ import { registerLivechat } from './http/routes/livechat.mjs';
 import { registerChat } from './http/routes/chat.mjs';
 import { registerCommands } from './http/routes/commands.mjs';
 import { registerHostOnly } from './http/routes/hostOnly.mjs';
+import { registerHostStorage } from './http/routes/hostStorage.mjs';
 
 /**
  * Starts the host. The AppManager is a singleton per process: one host per process.
@@ -90,6 +91,7 @@ export async function startHost({
 	registerChat(router, ctx);
 	registerCommands(router, ctx);
 	registerHostOnly(router, ctx);
+	registerHostStorage(router, ctx);
 	const server = http.createServer((req, res) => router.handle(req, res));
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
@@ -133,10 +135,11 @@ export async function startHost({
 			}
 			appId = info.id;
 			const status = await manager.getOneById(appId).getStatus();
+			const { appError, lifecycleError } = await import('./apps.mjs');
 			if (!/enabled/.test(status) || /disabled/.test(status)) {
-				const { appError } = await import('./apps.mjs');
-				throw new Error(`app failed to load: the app is ${status}: ${appError(logStorage, appId) || 'no error was logged'}`);
+				throw new Error(`app failed to load: the app is ${status}: ${lifecycleError(appId) || appError(logStorage, appId) || 'no error was logged'}`);
 			}
+			if (lifecycleError(appId)) throw new Error(`app failed to load: it threw in ${lifecycleError(appId)}`);
 		}
 		return { url, appId, close, counters, manager, store, omni, bridges: bridges.raw, logStorage, users, rooms, visitors, messages, settle: () => omni.settle() };
 	} catch (e) {
