@@ -20,6 +20,6 @@ export class RoomClosedHandler {
         const entryId = await outbox.add(closeRoomPayload(ticket.ticketId, ticket.visitor.token), closedAt);
         await store.markClosed(ticket, closedAt);
         this.a.logger.info(`ticket ${ticket.ticketId} closed in Rocket.Chat`);
-        await outbox.drain(ticket.ticketId, entryId);
+        await outbox.sendOwn(ticket.ticketId, entryId);
     }
 }

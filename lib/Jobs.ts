@@ -16,7 +16,7 @@ export function jobs(runtime: Runtime): Array<IProcessor> {
             processor: async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
                 if (typeof context.ticketId === 'string') {
                     const token = typeof context.token === 'string' ? context.token : undefined;
-                    await runtime.outbox(read, modify, http, persis).drain(context.ticketId, undefined, token);
+                    await runtime.outbox(read, modify, http, persis).drain(context.ticketId, token);
                 }
             },
         },

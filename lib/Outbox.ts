@@ -48,6 +48,12 @@ export interface DrainJob {
 }
 
 const DRAIN_JOB = 'drain-job';
+
+/**
+ * A queued event's keys. Rocket.Chat updates only a record whose key list is
+ * exactly the one given (Mongo array equality), so every write uses this list.
+ */
+const pendingKeys = (entry: OutboxEntry) => [Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)];
 const isDrainJob = (record: OutboxEntry | DrainJob): record is DrainJob => (record as DrainJob).kind === DRAIN_JOB;
 
 /** A job due this long ago that has not moved its marker is taken as lost (its instance died). */
@@ -63,20 +69,25 @@ let lastSeq = 0;
 /**
  * The per-ticket webhook queue (PROTOCOL §3). Events are stored first, then
  * sent head first, so a close-room never overtakes its ticket's agent messages
- * and nothing is lost across restarts. Whoever creates an event tries to send it
- * at once (no wait for the scheduler); failures are retried by scheduler jobs,
- * which every instance of a cluster shares, with growing back-off.
+ * and nothing is lost across restarts.
+ *
+ * Two kinds of sender, never both on one event:
+ * - the creator of an event sends it at once when it is the head of its queue
+ *   (the common case: no wait for the scheduler), and nothing else;
+ * - otherwise one chain of scheduler jobs per ticket drains the queue (shared by
+ *   every instance of a cluster), with growing back-off on failures. It leaves a
+ *   fresh head alone until its creator has either sent it or marked it deferred.
  */
 export class Outbox {
     constructor(private readonly deps: OutboxDeps) {}
 
-    /** Stores an event and tries to deliver it (and anything due before it) now. */
+    /** Stores an event and sends it now if nothing is ahead of it; otherwise the ticket's job will. */
     public async enqueue(payload: WebhookPayload, eventTime: number): Promise<void> {
         const id = await this.add(payload, eventTime);
-        await this.drain(payload.ticketId, id);
+        await this.sendOwn(payload.ticketId, id);
     }
 
-    /** Stores an event in its ticket's queue; returns its id for `drain`. */
+    /** Stores an event in its ticket's queue; returns its id for `sendOwn`. */
     public async add(payload: WebhookPayload, eventTime: number): Promise<string> {
         const now = this.deps.now();
         lastSeq += 1;
@@ -91,19 +102,47 @@ export class Outbox {
             attempts: 0,
             nextAttemptAt: now,
         };
-        await this.deps.persis.createWithAssociations(entry, [Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)]);
+        await this.deps.persis.createWithAssociations(entry, pendingKeys(entry));
         return entry.id;
     }
 
     /**
-     * Sends the ticket's due events in order until the queue is empty, the head
-     * must wait (back-off, or another sender has it in flight), or the time
-     * budget is spent; a job is scheduled for whatever is left. `jobToken` is
-     * set when a scheduler job runs this: a job that a later schedule replaced
-     * exits, so one chain of jobs per ticket drains it, never several at once
-     * (after a restart every overdue job fires together).
+     * The creator's attempt: sends its own event when it heads the queue. When
+     * something is ahead, the event is marked deferred (the job may send it) and
+     * the ticket's job is made sure of.
      */
-    public async drain(ticketId: string, mine?: string, jobToken?: string): Promise<void> {
+    public async sendOwn(ticketId: string, mine: string): Promise<void> {
+        const { queue, job } = await this.read(ticketId);
+        const own = queue.filter((e) => e.id === mine)[0];
+        if (!own) {
+            return;
+        }
+        if (queue[0] !== own) {
+            await this.deps.persis.updateByAssociations(pendingKeys(own), { ...own, deferred: true }, false);
+            return this.scheduleDrain(ticketId, this.whenJobCan(queue[0], await this.deps.target()), job);
+        }
+        const outcome = await this.send(own, await this.deps.target());
+        if (outcome.kind === 'delivered') {
+            await this.deps.persis.removeByAssociation(Keys.entry(own.id));
+        } else if (outcome.kind === 'give-up') {
+            await this.giveUp(own, outcome.reason);
+        } else {
+            return this.retryLater(own, outcome.reason, job);
+        }
+        if (queue.length > 1) {
+            // Events queued behind this one were left to the job: let it start now.
+            await this.scheduleDrain(ticketId, this.deps.now(), job);
+        }
+    }
+
+    /**
+     * The ticket's job: sends due events in order until the queue is empty, the
+     * head must wait, or the time budget is spent, and schedules the next run.
+     * A job whose marker a later schedule replaced exits, so one chain drains a
+     * ticket, never several at once (after a restart every overdue job fires
+     * together). Without a token (the sweep) it runs regardless.
+     */
+    public async drain(ticketId: string, jobToken?: string): Promise<void> {
         const started = this.deps.now();
         for (let first = true; ; first = false) {
             const { queue, job } = await this.read(ticketId);
@@ -119,17 +158,9 @@ export class Outbox {
             }
             const head = queue[0];
             const target = await this.deps.target();
-            if (head.nextAttemptAt > now) {
-                await this.markDeferred(queue, mine);
-                return this.scheduleDrain(ticketId, head.nextAttemptAt, job);
-            }
-            const inFlightUntil = head.createdAt + target.timeoutMs + IN_FLIGHT_MARGIN_MS;
-            if (head.id !== mine && head.attempts === 0 && !head.deferred && inFlightUntil > now) {
-                // Its creator is probably sending it right now, and sending it too would duplicate it.
-                // Or its creator is just about to mark it deferred: look again shortly rather than
-                // only when the creator's request must have timed out.
-                await this.markDeferred(queue, mine);
-                return this.scheduleDrain(ticketId, Math.min(inFlightUntil, now + RECHECK_MS), job);
+            const when = this.whenJobCan(head, target);
+            if (when > now) {
+                return this.scheduleDrain(ticketId, when, job);
             }
             if (now - started > DRAIN_BUDGET_MS) {
                 return this.scheduleDrain(ticketId, now, job);
@@ -140,10 +171,23 @@ export class Outbox {
             } else if (outcome.kind === 'give-up' || windowExpired(head.createdAt, this.deps.now())) {
                 await this.giveUp(head, outcome.reason);
             } else {
-                await this.markDeferred(queue, mine);
                 return this.retryLater(head, outcome.reason, job);
             }
         }
+    }
+
+    /**
+     * When the job may send this head: after its back-off; and for a fresh event
+     * that its creator neither sent nor deferred yet, once the creator must be
+     * done (looking again every second meanwhile, as it usually is at once).
+     */
+    private whenJobCan(head: OutboxEntry, target: DeliveryTarget): number {
+        const now = this.deps.now();
+        const inFlightUntil = head.createdAt + target.timeoutMs + IN_FLIGHT_MARGIN_MS;
+        if (head.attempts === 0 && !head.deferred && inFlightUntil > now) {
+            return Math.min(inFlightUntil, now + RECHECK_MS);
+        }
+        return head.nextAttemptAt;
     }
 
     /** Drains every ticket with a due event and no live job: the safety net for lost jobs. */
@@ -183,7 +227,7 @@ export class Outbox {
         for (const entry of failed) {
             const again: OutboxEntry = { ...entry, attempts: 0, createdAt: now, nextAttemptAt: now, deferred: true, failedAt: undefined };
             await this.deps.persis.removeByAssociation(Keys.entry(entry.id));
-            await this.deps.persis.createWithAssociations(again, [Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)]);
+            await this.deps.persis.createWithAssociations(again, pendingKeys(again));
             tickets[entry.ticketId] = true;
         }
         for (const ticketId of Object.keys(tickets)) {
@@ -223,7 +267,7 @@ export class Outbox {
         const attempts = entry.attempts + 1;
         const nextAttemptAt = this.deps.now() + retryDelayMs(attempts);
         const updated: OutboxEntry = { ...entry, attempts, nextAttemptAt, lastError: reason };
-        await this.deps.persis.updateByAssociations([Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)], updated);
+        await this.deps.persis.updateByAssociations(pendingKeys(entry), updated, false);
         this.deps.logger.warn(`${entry.payload.type} for ticket ${entry.ticketId} not delivered (attempt ${attempts}): ${reason}; next try in ${Math.round((nextAttemptAt - this.deps.now()) / 1000)} s`);
         await this.scheduleDrain(entry.ticketId, nextAttemptAt, job);
     }
@@ -235,12 +279,6 @@ export class Outbox {
         this.deps.logger.error(`gave up delivering ${entry.payload.type} for ticket ${entry.ticketId} after ${failed.attempts} attempts: ${reason}`);
     }
 
-    private async markDeferred(queue: Array<OutboxEntry>, mine?: string): Promise<void> {
-        const own = mine ? queue.filter((e) => e.id === mine)[0] : undefined;
-        if (own && !own.deferred) {
-            await this.deps.persis.updateByAssociations([Keys.anyPending(), Keys.pendingFor(own.ticketId), Keys.entry(own.id)], { ...own, deferred: true });
-        }
-    }
 
     /**
      * Makes sure a job drains the ticket at `at`: none is added when the
