@@ -186,7 +186,9 @@ describe('Tickets app through the host', () => {
 		await agentSays(rid, 'second');
 		const closed = await http(`${host.url}/api/v1/livechat/room.closeByUser`, { method: 'POST', headers: auth.headers, json: { rid, comment: 'done' } });
 		assert.equal(closed.json.success, true, closed.text);
-		await waitFor(() => webhooks('close-room', 'T-4').length === 1, { what: 'close-room' });
+		await waitFor(() => webhooks('close-room', 'T-4').length === 1, { what: 'close-room' }).catch((e) => {
+			throw new Error(`${e.message}; received ${JSON.stringify(receiver.requests.filter((r) => r.json?.ticketId === 'T-4').map((r) => r.text))}\n${host.output().split('\n').filter((l) => !/DEBUG/.test(l)).slice(-30).join('\n')}`);
+		});
 		const sequence = receiver.requests.filter((r) => r.json?.ticketId === 'T-4').map((r) => r.json.type === 'close-room' ? 'close' : r.json.data.text);
 		assert.deepEqual(sequence, ['first', 'second', 'close']);
 	});

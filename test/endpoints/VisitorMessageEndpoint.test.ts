@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { Harness } from '../fakes/Harness';
 
 const message = (token: string | number, body: object) => ({ visitor: { token }, ...body });

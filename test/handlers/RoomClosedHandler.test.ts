@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { SECOND } from '../fakes/Clock';
 import { Harness, WEBHOOK_URL } from '../fakes/Harness';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { AppError, badRequest, conflict, messageOf, notFound, unavailable } from '../../lib/AppError';
 
 describe('AppError', () => {

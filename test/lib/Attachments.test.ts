@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { fileNameOf, toRoomAttachment, toWebhookAttachment, uploadedFiles } from '../../lib/Attachments';
 

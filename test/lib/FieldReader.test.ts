@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { AppError } from '../../lib/AppError';
 import { FieldReader, isJsonObject } from '../../lib/FieldReader';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 import { JobId, SWEEP_INTERVAL } from '../../lib/JobIds';
 import { CLOSED_GRACE_MS, jobs } from '../../lib/Jobs';

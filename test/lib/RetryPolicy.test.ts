@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { outcomeOfStatus, retryDelayMs, RETRY_WINDOW_MS, windowExpired } from '../../lib/RetryPolicy';
 
 describe('RetryPolicy', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { Keys } from '../../lib/Associations';
 import { Runtime } from '../../lib/Runtime';
 import { SettingId } from '../../settings/SettingId';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { constantTimeEquals, tokenFromHeader } from '../../lib/Secret';
 
 describe('constantTimeEquals', () => {

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { Keys } from '../../lib/Associations';
 import { isOpen, Ticket, TicketStore } from '../../lib/TicketStore';
 import { FakePersistence } from '../fakes/FakePersistence';

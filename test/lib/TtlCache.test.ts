@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { TtlCache } from '../../lib/TtlCache';
 import { Clock } from '../fakes/Clock';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { hostOf, isHttpUrl, originOf } from '../../lib/Url';
 
 describe('Url', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { Keys } from '../../lib/Associations';
 import { agentMessagePayload, closeRoomPayload, EventType } from '../../lib/WebhookPayloads';
 import { readWebhookUrl, saveWebhookUrl } from '../../lib/WebhookSettings';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { SettingType } from '@rocket.chat/apps-engine/definition/settings';
 import { settingProblem, toAppConfig } from '../../settings/AppConfig';
 import { readConfig } from '../../settings/readConfig';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { formatTime, historyLines, historySummaries, RapidProMessage } from '../../../lib/history/HistoryFormat';
 
 const msg = (direction: string, text: string | null, createdOn: string, attachments?: RapidProMessage['attachments']): RapidProMessage =>

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { JobId } from '../../../lib/JobIds';
 import { SettingId } from '../../../settings/SettingId';
 import { HOUR, SECOND } from '../../fakes/Clock';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { ApiFailure, fetchContactMessages, MAX_HISTORY_PAGES } from '../../../lib/history/RapidProApi';
 import { FakeHttp } from '../../fakes/FakeHttp';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
 import { historyWindowStart, parseSessionStart } from '../../../lib/history/SessionStart';
 
 const HOUR = 3600 * 1000;

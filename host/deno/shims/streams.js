@@ -1,7 +1,10 @@
 // Stands in for jsr:@std/streams: the runtime only uses toArrayBuffer, to read
 // an uploaded temp file whole (upload events).
-export async function toArrayBuffer(readable: ReadableStream<Uint8Array>): Promise<ArrayBuffer> {
-	const chunks: Uint8Array[] = [];
+// Plain JavaScript, not TypeScript: rc-apps compiles every .ts in the tree.
+/** @param {ReadableStream<Uint8Array>} readable @returns {Promise<ArrayBuffer>} */
+export async function toArrayBuffer(readable) {
+	/** @type {Uint8Array[]} */
+	const chunks = [];
 	let size = 0;
 	for await (const chunk of readable) {
 		chunks.push(chunk);
