@@ -7,6 +7,9 @@ import { randomId } from '../chat/ids.mjs';
 import { bridges } from './engine.mjs';
 
 const assocKey = (a) => `${a.model}:${a.id}`;
+/** Record ids sort by creation time, so "the first match" is the oldest, like Mongo's natural order. */
+let seq = 0;
+const recordId = () => `${Date.now().toString(36).padStart(9, '0')}${(seq++ % 1296).toString(36).padStart(2, '0')}${randomId(8)}`;
 
 export class HostPersistenceBridge extends bridges.PersistenceBridge {
 	/** @param {{ store: import('../store.mjs').Store }} ctx */
@@ -25,11 +28,11 @@ export class HostPersistenceBridge extends bridges.PersistenceBridge {
 	}
 
 	async create(data, appId) {
-		return this.write(appId, randomId(), data, []);
+		return this.write(appId, recordId(), data, []);
 	}
 
 	async createWithAssociations(data, associations, appId) {
-		return this.write(appId, randomId(), data, associations);
+		return this.write(appId, recordId(), data, associations);
 	}
 
 	async write(appId, id, data, associations, previous) {
@@ -74,10 +77,15 @@ export class HostPersistenceBridge extends bridges.PersistenceBridge {
 		return record.data;
 	}
 
+	/**
+	 * Rocket.Chat 6+ runs `deleteOne({appId, associations: {$all}})`: it deletes
+	 * only the FIRST (oldest) matching record, yet returns the data of every
+	 * match. Reproduced here so the app cannot rely on a bulk delete.
+	 */
 	async removeByAssociations(associations, appId) {
-		const found = await this.find(associations, appId);
+		const found = (await this.find(associations, appId)).sort((a, b) => (a.id < b.id ? -1 : 1));
 		if (!found.length) return undefined;
-		await this.drop(appId, found);
+		await this.drop(appId, found.slice(0, 1));
 		return found.map(({ record }) => record.data);
 	}
 
@@ -107,7 +115,7 @@ export class HostPersistenceBridge extends bridges.PersistenceBridge {
 		const wanted = associations.map(assocKey).join('|');
 		const same = (await this.find(associations, appId)).find(({ record }) => record.associations.map(assocKey).join('|') === wanted);
 		if (!same && !upsert) return undefined;
-		const id = same?.id || randomId();
+		const id = same?.id || recordId();
 		return this.write(appId, id, data, associations, same?.record);
 	}
 }
