@@ -8,23 +8,27 @@ import { TicketStore } from './TicketStore';
 /** How long a closed ticket is kept so late agent messages and repeated /room.close still find it. */
 export const CLOSED_GRACE_MS = 10 * 60 * 1000;
 
-/** The scheduler jobs: webhook delivery per ticket, and the sweep that keeps queues and storage tidy. */
+/**
+ * The scheduler jobs: webhook delivery per ticket, and the sweep that keeps
+ * queues and storage tidy. Processors are methods, not arrows: the runtime calls
+ * them with the app as `this`, whose logger is the one that reaches the app's logs.
+ */
 export function jobs(runtime: Runtime): Array<IProcessor> {
     return [
         {
             id: JobId.Deliver,
-            processor: async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
+            async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
                 if (typeof context.ticketId === 'string') {
                     const token = typeof context.token === 'string' ? context.token : undefined;
-                    await runtime.outbox(read, modify, http, persis).drain(context.ticketId, token);
+                    await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drain(context.ticketId, token);
                 }
             },
         },
         {
             id: JobId.Sweep,
             startupSetting: { type: StartupType.RECURRING, interval: SWEEP_INTERVAL, skipImmediate: false },
-            processor: async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
-                await runtime.outbox(read, modify, http, persis).drainAll();
+            async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
+                await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drainAll();
                 const store = new TicketStore(read.getPersistenceReader(), persis);
                 const cutoff = runtime.now() - CLOSED_GRACE_MS;
                 for (const ticket of await store.closedTickets()) {

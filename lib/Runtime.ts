@@ -31,6 +31,16 @@ export class Runtime {
         return this.siteUrl$.get(async () => String((await read.getEnvironmentReader().getServerSettings().getValueById('Site_Url')) || ''));
     }
 
+    /**
+     * The logger to use in a scheduler job or command: the one the runtime binds
+     * to `this` for the call (only that one reaches the app's logs in the Deno
+     * runtime), or the app's own outside it.
+     */
+    public loggerOf(self: unknown): ILogger {
+        const bound = self as { getLogger?: () => ILogger } | undefined;
+        return bound && typeof bound.getLogger === 'function' ? bound.getLogger() : this.logger;
+    }
+
     public settingsChanged(): void {
         this.config$.clear();
     }

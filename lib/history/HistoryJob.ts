@@ -30,9 +30,9 @@ export async function scheduleHistory(modify: IModify, data: HistoryJobData, at:
 export function historyJob(runtime: Runtime): IProcessor {
     return {
         id: JobId.History,
-        processor: async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
+        async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
             const job = context as unknown as HistoryJobData;
-            const logger = runtime.logger;
+            const logger = runtime.loggerOf(this);
             const config = await runtime.config(read);
             if (!config.apiToken || !job.contactUuid) {
                 return;
