@@ -52,8 +52,11 @@ const DRAIN_JOB = 'drain-job';
 /**
  * A queued event's keys. Rocket.Chat updates only a record whose key list is
  * exactly the one given (Mongo array equality), so every write uses this list.
+ * The event's own key comes first: an array match is looked up by its first
+ * element (Mongo's multikey index, and the host's), and with the shared
+ * `anyPending` first each update would read the whole backlog.
  */
-const pendingKeys = (entry: OutboxEntry) => [Keys.anyPending(), Keys.pendingFor(entry.ticketId), Keys.entry(entry.id)];
+const pendingKeys = (entry: OutboxEntry) => [Keys.entry(entry.id), Keys.pendingFor(entry.ticketId), Keys.anyPending()];
 const isDrainJob = (record: OutboxEntry | DrainJob): record is DrainJob => (record as DrainJob).kind === DRAIN_JOB;
 
 /** A job due this long ago that has not moved its marker is taken as lost (its instance died). */
@@ -144,10 +147,11 @@ export class Outbox {
      */
     public async drain(ticketId: string, jobToken?: string): Promise<void> {
         const started = this.deps.now();
-        for (let first = true; ; first = false) {
+        for (;;) {
             const { queue, job } = await this.read(ticketId);
             const now = this.deps.now();
-            if (first && jobToken !== undefined && job && job.token !== jobToken && job.at > now - LOST_JOB_MS) {
+            // Checked on every round, not only the first: a chain whose marker was replaced stops before its next send.
+            if (jobToken !== undefined && job && job.token !== jobToken && job.at > now - LOST_JOB_MS) {
                 return;
             }
             if (queue.length === 0) {
@@ -160,10 +164,10 @@ export class Outbox {
             const target = await this.deps.target();
             const when = this.whenJobCan(head, target);
             if (when > now) {
-                return this.scheduleDrain(ticketId, when, job);
+                return this.scheduleDrain(ticketId, when, job, true);
             }
             if (now - started > DRAIN_BUDGET_MS) {
-                return this.scheduleDrain(ticketId, now, job);
+                return this.scheduleDrain(ticketId, now, job, true);
             }
             const outcome = await this.send(head, target);
             if (outcome.kind === 'delivered') {
@@ -171,7 +175,7 @@ export class Outbox {
             } else if (outcome.kind === 'give-up' || windowExpired(head.createdAt, this.deps.now())) {
                 await this.giveUp(head, outcome.reason);
             } else {
-                return this.retryLater(head, outcome.reason, job);
+                return this.retryLater(head, outcome.reason, job, true);
             }
         }
     }
@@ -263,13 +267,13 @@ export class Outbox {
         }
     }
 
-    private async retryLater(entry: OutboxEntry, reason: string, job?: DrainJob): Promise<void> {
+    private async retryLater(entry: OutboxEntry, reason: string, job: DrainJob | undefined, ownChain = false): Promise<void> {
         const attempts = entry.attempts + 1;
         const nextAttemptAt = this.deps.now() + retryDelayMs(attempts);
         const updated: OutboxEntry = { ...entry, attempts, nextAttemptAt, lastError: reason };
         await this.deps.persis.updateByAssociations(pendingKeys(entry), updated, false);
         this.deps.logger.warn(`${entry.payload.type} for ticket ${entry.ticketId} not delivered (attempt ${attempts}): ${reason}; next try in ${Math.round((nextAttemptAt - this.deps.now()) / 1000)} s`);
-        await this.scheduleDrain(entry.ticketId, nextAttemptAt, job);
+        await this.scheduleDrain(entry.ticketId, nextAttemptAt, job, ownChain);
     }
 
     private async giveUp(entry: OutboxEntry, reason: string): Promise<void> {
@@ -282,13 +286,19 @@ export class Outbox {
 
     /**
      * Makes sure a job drains the ticket at `at`: none is added when the
-     * ticket's job already runs earlier; otherwise the marker moves to `at`, so
-     * the job it replaces exits when it fires.
+     * ticket's job already runs earlier, or is due or running now (unless it
+     * is the caller's own chain moving on); otherwise the marker moves to `at`,
+     * so the job it replaces exits when it fires.
      */
-    private async scheduleDrain(ticketId: string, at: number, job: DrainJob | undefined): Promise<void> {
+    private async scheduleDrain(ticketId: string, at: number, job: DrainJob | undefined, ownChain = false): Promise<void> {
         const now = this.deps.now();
         const when = Math.max(at, now);
         if (job && job.at > now && job.at <= when) {
+            return;
+        }
+        // A running job reads the queue again before it stops, so it finds what was added. Replacing its
+        // marker would start a second chain at once, and two chains send the same events twice.
+        if (job && !ownChain && job.at <= now && job.at > now - LOST_JOB_MS) {
             return;
         }
         // A token, not the time: two schedulers racing often pick the same time, and only the last marker's job may run.

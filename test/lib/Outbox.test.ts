@@ -361,6 +361,43 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             expect(pending()).toEqual([]);
         });
 
+        it("an event added while the ticket's job is sending is left to that job: no second chain, each event sent once", async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T1', 'one'), clock.now());
+            clock.advance(5 * SECOND);
+            const [job] = world.scheduler.takeDue(clock.now());
+            const held = world.httpFake.hold();
+            const running = anotherOutbox().drain('T1', (job.data as { token: string }).token);
+            await held.called; // the job is sending 'one' again
+
+            await outbox.enqueue(agent('T1', 'two'), clock.now());
+            await outbox.enqueue(agent('T1', 'three'), clock.now());
+            expect(deliverJobs()).toEqual([]);
+
+            held.release(200);
+            await running;
+            expect(sent()).toEqual(['T1:one', 'T1:one', 'T1:two', 'T1:three']);
+            expect(pending()).toEqual([]);
+        });
+
+        it('a job whose marker another schedule replaced stops before its next send', async () => {
+            world.httpFake.replies(503);
+            await outbox.enqueue(agent('T1', 'one'), clock.now());
+            await outbox.enqueue(agent('T1', 'two'), clock.now());
+            clock.advance(5 * SECOND);
+            const [job] = world.scheduler.takeDue(clock.now());
+            const held = world.httpFake.hold();
+            const running = anotherOutbox().drain('T1', (job.data as { token: string }).token);
+            await held.called;
+            // e.g. the sweep took the job for lost and started another chain meanwhile
+            await world.persistence.updateByAssociations([Keys.drainJob('T1'), Keys.pendingFor('T1'), Keys.anyPending()],
+                { kind: 'drain-job', ticketId: 'T1', at: clock.now(), token: 'another chain' }, true);
+            held.release(200);
+            await running;
+            expect(sent()).toEqual(['T1:one', 'T1:one']);
+            expect(pending().map((e) => e.payload)).toEqual([agent('T1', 'two')]);
+        });
+
         it('several overdue jobs of one ticket firing together send each event once', async () => {
             world.httpFake.replies(503, 503);
             await outbox.enqueue(agent('T1', 'one'), clock.now());
@@ -375,7 +412,8 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
 
     it('stores every queued event under the pending, per-ticket and entry keys', async () => {
         const id = await outbox.add(agent('T1', 'x'), clock.now());
-        expect(world.persistence.keysOf(Keys.entry(id))).toEqual([['misc:tickets:outbox:pending', 'misc:tickets:outbox:ticket:T1', `misc:tickets:outbox:entry:${id}`]]);
+        // The event's own key first: an update is looked up by the list's first key, so it never reads the whole backlog.
+        expect(world.persistence.keysOf(Keys.entry(id))).toEqual([[`misc:tickets:outbox:entry:${id}`, 'misc:tickets:outbox:ticket:T1', 'misc:tickets:outbox:pending']]);
         const payload: WebhookPayload = pending()[0].payload;
         expect(payload).toEqual(agent('T1', 'x'));
     });
