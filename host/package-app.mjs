@@ -38,8 +38,38 @@ export function isStale() {
 	return !fs.existsSync(zip) || fs.statSync(zip).mtimeMs < newestSource();
 }
 
+const LOCK = path.join(ROOT, '.build', 'package.lock');
+
+/**
+ * Runs `fn` holding a lock folder: every packaging run (npm start, npm run
+ * package, e2e tests and benches in parallel) shares the one staging folder,
+ * and two rc-apps runs in it corrupt each other's build.
+ */
+function withLock(fn) {
+	fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+	const deadline = Date.now() + 180000;
+	for (;;) {
+		try {
+			fs.mkdirSync(LOCK);
+			break;
+		} catch {
+			if (Date.now() > deadline) throw new Error(`${LOCK} held for 3 minutes: remove it if no packaging runs`);
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+		}
+	}
+	try {
+		return fn();
+	} finally {
+		fs.rmSync(LOCK, { recursive: true, force: true });
+	}
+}
+
 /** @returns {{ zip: string, built: boolean, warnings: string[] }} */
 export function packageApp({ force = false, log = console.log } = {}) {
+	return withLock(() => build({ force, log }));
+}
+
+function build({ force, log }) {
 	const zip = zipPath();
 	if (!force && !isStale()) return { zip, built: false, warnings: [] };
 	fs.rmSync(STAGE, { recursive: true, force: true });

@@ -24,30 +24,10 @@ export function freePort() {
 	});
 }
 
-/**
- * Packages the app when dist/ is stale (once, even with test files running in
- * parallel: a lock folder serialises rc-apps runs).
- */
+/** Packages the app when dist/ is stale (packageApp serialises rc-apps runs with a lock). */
 export async function ensurePackaged() {
-	if (process.env.E2E_NO_PACKAGE) return undefined; // use dist/ as it is
 	const { packageApp } = await import(path.join(ROOT, 'host/package-app.mjs'));
-	const lock = path.join(ROOT, '.build', 'package.lock');
-	fs.mkdirSync(path.dirname(lock), { recursive: true });
-	const deadline = Date.now() + 180000;
-	for (;;) {
-		try {
-			fs.mkdirSync(lock);
-			break;
-		} catch {
-			if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes: remove it if no packaging runs`);
-			await new Promise((r) => setTimeout(r, 250));
-		}
-	}
-	try {
-		return packageApp({ log: () => {} }).zip;
-	} finally {
-		fs.rmSync(lock, { recursive: true, force: true });
-	}
+	return packageApp({ log: () => {} }).zip;
 }
 
 /**
