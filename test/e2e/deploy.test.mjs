@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { http, login, startHostProcess, ROOT } from './helpers/index.mjs';
+import { appUrl, http, login, setAppSettings, startHostProcess, startReceiver, waitFor, ROOT } from './helpers/index.mjs';
+import { rapidProClient } from './helpers/rapidpro-client.mjs';
 
 const run = promisify(execFile);
 
@@ -36,15 +37,21 @@ describe('rc-apps deploy against the host', { skip: !!process.env.E2E_URL && 'ho
 	/** @type {Awaited<ReturnType<typeof startHostProcess>>} */
 	let host;
 	let stage = '';
+	/** @type {Awaited<ReturnType<typeof startReceiver>>} */
+	let receiver;
+	let roomId = '';
+	const SECRET = 'DEPLOY23456789ABCDEFGHJKLMNPQRST';
 	const appId = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8')).id;
 
 	before(async () => {
 		host = await startHostProcess({ env: { HOST_NO_INSTALL: '1' } });
 		stage = await stageApp();
+		receiver = await startReceiver();
 	});
 
 	after(async () => {
 		if (host) await host.stop();
+		await receiver?.close();
 		if (stage) fs.rmSync(stage, { recursive: true, force: true });
 	});
 
@@ -55,6 +62,14 @@ describe('rc-apps deploy against the host', { skip: !!process.env.E2E_URL && 'ho
 		const res = await http(`${host.url}/api/apps/${appId}`, { headers: auth.headers });
 		assert.equal(res.json.success, true, res.text);
 		assert.match(res.json.app.status, /enabled/);
+		// An admin pastes the secret; RapidPro connects and opens a ticket.
+		await setAppSettings(host.url, auth, appId, { app_secret: SECRET });
+		const rp = rapidProClient(appUrl(host.url, appId), SECRET);
+		await waitFor(async () => (await rp.secretCheck()).status === 204, { what: 'the secret to apply' });
+		assert.equal((await rp.settings(`${receiver.url}/callback`)).status, 204);
+		const room = await rp.openRoom('U-1', '4001');
+		assert.equal(room.status, 200, room.text);
+		roomId = room.json.id;
 	});
 
 	it('updates it with `rc-apps deploy --update`', async () => {
@@ -66,5 +81,16 @@ describe('rc-apps deploy against the host', { skip: !!process.env.E2E_URL && 'ho
 		assert.match(after.status, /enabled/);
 		assert.notEqual(after.modifiedDate, before.modifiedDate, 'the stored app was rewritten');
 		assert.match(host.output(), /app updated/);
+	});
+
+	it('keeps the settings, the open ticket and the webhook URL across the update', async () => {
+		const auth = await login(host.url);
+		const rp = rapidProClient(appUrl(host.url, appId), SECRET);
+		assert.equal((await rp.secretCheck()).status, 204, 'the App Secret survived');
+		const again = await rp.openRoom('U-1', '4001');
+		assert.equal(again.json.id, roomId, 'the same ticket still has the same room');
+		await http(`${host.url}/api/v1/chat.sendMessage`, { method: 'POST', headers: auth.headers, json: { message: { rid: roomId, msg: 'after the update' } } });
+		const [hook] = await receiver.waitForRequests(1);
+		assert.equal(hook.json.data.text, 'after the update', 'the webhook URL survived');
 	});
 });
