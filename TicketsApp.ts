@@ -14,6 +14,7 @@ import { VisitorMessageEndpoint } from './endpoints/VisitorMessageEndpoint';
 import { AgentMessageHandler } from './handlers/AgentMessageHandler';
 import { RoomClosedHandler } from './handlers/RoomClosedHandler';
 import { jobs } from './lib/Jobs';
+import { isAgentMessage } from './lib/MessageFilter';
 import { Runtime } from './lib/Runtime';
 import { TicketsCommand } from './lib/status/TicketsCommand';
 import { settingProblem } from './settings/AppConfig';
@@ -26,6 +27,15 @@ export class TicketsApp extends App implements IPostMessageSent, IPostLivechatRo
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
         this.runtime = new Runtime(info.id, logger);
+    }
+
+    /**
+     * Rocket.Chat asks this first for every message. Answering no for all but
+     * agents' replies (the visitor's messages, system messages, the app's own)
+     * spares each of them a second call into the app's runtime.
+     */
+    public async checkPostMessageSent(message: IMessage): Promise<boolean> {
+        return isAgentMessage(message);
     }
 
     public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
