@@ -1,4 +1,8 @@
-import { EMOJI } from './EmojiTable';
+import { decodeEmoji } from './EmojiDecoder';
+import { EMOJI_DATA } from './EmojiTable';
+
+/** Decoded once, when the app loads (about 20 ms). */
+const EMOJI = decodeEmoji(EMOJI_DATA);
 
 /**
  * One left-to-right pass. At each position the first alternative that matches wins:

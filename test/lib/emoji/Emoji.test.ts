@@ -1,7 +1,10 @@
 /// <reference types="jest" />
 
 import { shortcodesToUnicode } from '../../../lib/emoji/Emoji';
-import { EMOJI } from '../../../lib/emoji/EmojiTable';
+import { decodeEmoji } from '../../../lib/emoji/EmojiDecoder';
+import { EMOJI_DATA } from '../../../lib/emoji/EmojiTable';
+
+const EMOJI = decodeEmoji(EMOJI_DATA);
 
 // Expected values are written out as code points, independently of the generated table.
 const SMILE = '\u{1F604}';
