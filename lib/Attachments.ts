@@ -4,7 +4,13 @@ import { WebhookAttachment } from './WebhookPayloads';
 
 /** The last path segment of a URL, decoded, for a readable file title. */
 export function fileNameOf(url: string): string {
-    const path = url.split(/[?#]/)[0].replace(/\/+$/, '');
+    // Trailing slashes cut by hand: `/\/+$/` is quadratic on a URL of slashes (32 of them took seconds).
+    let path = url.split(/[?#]/)[0];
+    let end = path.length;
+    while (end > 0 && path.charAt(end - 1) === '/') {
+        end--;
+    }
+    path = path.substring(0, end);
     const last = path.substring(path.lastIndexOf('/') + 1);
     try {
         return decodeURIComponent(last) || 'file';

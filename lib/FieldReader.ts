@@ -89,6 +89,11 @@ export class FieldReader {
         this.problems.push(message);
     }
 
+    /** How many problems so far, for a parser that adds a problem only when the fields before it had none. */
+    public problemCount(): number {
+        return this.problems.length;
+    }
+
     /** Throws one 400 naming every problem found, if any. */
     public finish(): void {
         if (this.problems.length > 0) {

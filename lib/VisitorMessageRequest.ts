@@ -18,6 +18,7 @@ export interface VisitorMessageRequest {
 export function parseVisitorMessageRequest(body: JsonObject): VisitorMessageRequest {
     const fields = new FieldReader();
     const token = readVisitorToken(fields, body);
+    const problemsBefore = fields.problemCount();
     const text = fields.string(body, ['text'], 'text', Limits.textLength) || '';
     const raw = fields.array(body, ['attachments'], 'attachments', Limits.attachments) || [];
     const attachments: Array<IncomingAttachment> = [];
@@ -35,7 +36,8 @@ export function parseVisitorMessageRequest(body: JsonObject): VisitorMessageRequ
             attachments.push({ type: type.toLowerCase(), url });
         }
     });
-    if (text.trim() === '' && raw.length === 0) {
+    // A text that is too long or a list that is not one was sent, and has its own problem already.
+    if (text.trim() === '' && raw.length === 0 && fields.problemCount() === problemsBefore) {
         fields.problem('text or attachments is required');
     }
     fields.finish();

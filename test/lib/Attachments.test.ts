@@ -15,6 +15,15 @@ describe('fileNameOf', () => {
         expect(fileNameOf(url)).toBe(name);
     });
 
+    it('names 32 URLs of 4,096 slashes in linear time', () => {
+        const url = `https://m.example.com/${'/'.repeat(4000)}a`;
+        const started = Date.now();
+        for (let i = 0; i < 32; i++) {
+            expect(fileNameOf(url)).toBe('a');
+        }
+        expect(Date.now() - started).toBeLessThan(250);
+    });
+
     it('falls back to "file" when there is no name at all', () => {
         expect(fileNameOf('')).toBe('file');
         expect(fileNameOf('///')).toBe('file');

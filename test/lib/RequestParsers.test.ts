@@ -104,8 +104,19 @@ describe('parseVisitorMessageRequest', () => {
         expect(message).toBe('attachments[0].url is required; attachments[1] must be an object; attachments[2].url must be an absolute http(s) URL');
     });
 
-    it('answers 400 for text over 20000 characters', () => {
-        expect(badRequest(() => parseVisitorMessageRequest({ visitor: { token: '1' }, text: 'x'.repeat(20001) }))).toContain('text is longer than 20000 characters');
+    it('answers 400 for text over 20000 characters, without also calling the text missing', () => {
+        expect(badRequest(() => parseVisitorMessageRequest({ visitor: { token: '1' }, text: 'x'.repeat(20001) }))).toBe('text is longer than 20000 characters');
+    });
+
+    it('answers 400 for more than 32 attachments or a list that is not one, naming only that', () => {
+        const many = Array.from({ length: 33 }, () => ({ type: 'image/png', url: 'https://m.example.com/a.png' }));
+        expect(badRequest(() => parseVisitorMessageRequest({ visitor: { token: '1' }, attachments: many }))).toBe('attachments has more than 32 items');
+        expect(badRequest(() => parseVisitorMessageRequest({ visitor: { token: '1' }, text: 5, attachments: {} })))
+            .toBe('text must be a string; attachments must be an array');
+    });
+
+    it('answers 400 "text or attachments is required" when neither is sent', () => {
+        expect(badRequest(() => parseVisitorMessageRequest({ visitor: { token: '1' }, text: ' ', attachments: [] }))).toBe('text or attachments is required');
     });
 });
 

@@ -50,6 +50,13 @@ describe('tokenFromHeader', () => {
         expect(tokenFromHeader(header)).toBeUndefined();
     });
 
+    it('reads a header of 32 KB of spaces in linear time (it runs before authentication)', () => {
+        const started = Date.now();
+        expect(tokenFromHeader(`Token a${' '.repeat(32768)}b`)).toBe(`a${' '.repeat(32768)}b`);
+        expect(tokenFromHeader(`Token a${' '.repeat(32768)}\u0000`)).toBe(`a${' '.repeat(32768)}\u0000`);
+        expect(Date.now() - started).toBeLessThan(250);
+    });
+
     it('reads nothing from a missing or non-string header', () => {
         expect(tokenFromHeader(undefined)).toBeUndefined();
         expect(tokenFromHeader(['Token ABC'])).toBeUndefined();
