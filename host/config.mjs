@@ -1,6 +1,6 @@
 // @ts-check
 // The optional host config (HOST_CONFIG env or --config file):
-// { "departments": [{"_id","name","enabled"}],
+// { "departments": [{"_id","name","enabled","agents"}],   (agents: usernames serving it; absent = every agent)
 //   "customFields": [{"_id","label","scope":"visitor"}],   (livechat custom fields)
 //   "agents": [{"username","password","name"}],
 //   "serverSettings": {"Some_Setting": "value"} }

@@ -82,7 +82,7 @@ export async function startHost({
 	await bridges.raw.SchedulerBridge.load();
 
 	// HTTP first (bound to the port) so a taken port fails before the app loads.
-	const ctx = { manager, omni, users, visitors, rooms, messages, uploads, bridges, counters, logStorage, log };
+	const ctx = { manager, store, omni, users, visitors, rooms, messages, uploads, bridges, counters, logStorage, log };
 	const router = new Router({ authenticate: (id, token) => users.authenticate(id, token), log });
 	registerSession(router, ctx);
 	registerAppEndpoints(router, ctx);

@@ -17,10 +17,11 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 		return true;
 	}
 
+	/** An available agent can take a room (of that department, when given and enabled). */
 	async isOnlineAsync(departmentId) {
-		if (!departmentId) return true;
-		const dep = this.omni.department(departmentId);
-		return !!dep && dep.enabled !== false;
+		const dep = departmentId ? this.omni.department(departmentId) : undefined;
+		if (departmentId && (!dep || dep.enabled === false)) return false;
+		return !!(await this.omni.routeTo(dep?._id));
 	}
 
 	/** A livechat message: from the visitor when `visitor` is set, else from its sender (an agent or the app user). */

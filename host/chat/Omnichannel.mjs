@@ -72,12 +72,34 @@ export class Omnichannel {
 		return msg;
 	}
 
-	/** Opens a livechat room; a visitor has at most one open room. */
+	/**
+	 * Who serves a new room of that department: an available agent (one the
+	 * department lists, when it lists any). The admin while available, as the
+	 * host always did; otherwise Rocket.Chat's Auto Selection, the agent with
+	 * the fewest open rooms. Undefined when nobody is available.
+	 */
+	async routeTo(departmentId) {
+		const department = departmentId ? this.department(departmentId) : undefined;
+		let agents = (await this.deps.users.agents()).filter((u) => u.active !== false && u.statusLivechat === 'available');
+		if (department && Array.isArray(department.agents)) agents = agents.filter((u) => department.agents.includes(u.username));
+		const admin = agents.find((u) => u._id === this.deps.users.adminId);
+		if (admin || agents.length < 2) return admin || agents[0];
+		const open = await this.deps.rooms.open();
+		const load = (u) => open.filter((r) => r.servedBy?._id === u._id).length;
+		return agents.sort((a, b) => load(a) - load(b))[0];
+	}
+
+	/**
+	 * Opens a livechat room; a visitor has at most one open room. Without an
+	 * agent it is routed, and refused like Rocket.Chat's queue refuses it when no
+	 * agent is available (`Livechat_accept_chats_with_no_agents` off, its default).
+	 */
 	async createRoom({ visitor, agent, departmentId, source, customFields }) {
 		if (await this.deps.rooms.openByVisitor(visitor._id)) {
 			throw new Error('error-room-already-open: the visitor already has an open room');
 		}
-		const servedBy = agent || (await this.deps.users.admin());
+		const servedBy = agent || (await this.routeTo(departmentId || visitor.department));
+		if (!servedBy) throw new Error('no-agent-online: Sorry, no online agents');
 		const room = await this.deps.rooms.createLivechat({ visitor, agent: servedBy, departmentId: departmentId || visitor.department, source, customFields });
 		this.fire('IPostLivechatRoomStarted', this.appRoom(room));
 		return room;

@@ -13,17 +13,21 @@ export class HttpError extends Error {
 	}
 }
 
-/** Reads a whole request body as a Buffer. */
-export function readBody(req, limit = 50 * 1024 * 1024) {
+/**
+ * Reads a whole request body as a Buffer. Past `limit` bytes the rest is read
+ * and dropped, then it rejects with 413: answering before the client has sent
+ * everything would reset the connection under it (body-parser waits too).
+ */
+export function readBody(req, limit = 50 * 1024 * 1024, tooLarge = 'error-file-too-large') {
 	return new Promise((resolve, reject) => {
 		const chunks = [];
 		let size = 0;
 		req.on('data', (c) => {
 			size += c.length;
-			if (size > limit) reject(new HttpError(413, 'error-file-too-large'));
-			else chunks.push(c);
+			if (size <= limit) chunks.push(c);
+			else chunks.length = 0;
 		});
-		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('end', () => (size > limit ? reject(new HttpError(413, tooLarge)) : resolve(Buffer.concat(chunks))));
 		req.on('error', reject);
 	});
 }

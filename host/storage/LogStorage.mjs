@@ -20,6 +20,7 @@ export class HostLogStorage extends AppLogStorage {
 	}
 
 	async storeEntries(logEntry) {
+		for (const entry of logEntry.entries || []) entry.args = redact(entry.args);
 		this.entries.push(logEntry);
 		if (this.entries.length > KEEP) this.entries.splice(0, this.entries.length - KEEP);
 		for (const entry of logEntry.entries || []) {
@@ -48,6 +49,21 @@ export class HostLogStorage extends AppLogStorage {
 	async removeEntriesFor(appId) {
 		this.entries = this.entries.filter((e) => e.appId !== appId);
 	}
+}
+
+/**
+ * The runtime logs every endpoint request it hands to the app, headers
+ * included, so `Authorization: Token <App Secret>` would reach the app's logs
+ * on every call. Rocket.Chat redacts these before storing app logs
+ * (AppRealLogStorage, since RocketChat/Rocket.Chat#40096); so does the host, by
+ * key name at any depth.
+ */
+const SECRET_KEYS = /^(authorization|cookie|x-auth-token|access_token)$/i;
+
+function redact(value, depth = 0) {
+	if (!value || typeof value !== 'object' || depth > 20) return value;
+	if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+	return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) && v !== undefined ? '[REDACTED]' : redact(v, depth + 1)]));
 }
 
 /** The engine logs every method call it makes at debug level; hide those unless HOST_DEBUG is set. */

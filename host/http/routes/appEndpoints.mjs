@@ -3,10 +3,34 @@
 // manager.getApiManager().executeApi() with what Rocket.Chat passes (method,
 // headers, query, params, parsed JSON body as `content` — a body on GET too),
 // and the app's status, headers and content relayed back.
-import { Reply } from '../router.mjs';
+import { HttpError, readBody, Reply } from '../router.mjs';
+
+/**
+ * Rocket.Chat puts `bodyParser.json()` with its defaults in front of app
+ * endpoints: a body over 100 KB is refused with 413 before the app sees it.
+ */
+export const APP_BODY_LIMIT = 100 * 1024;
+
+/**
+ * The request's `content` as body-parser leaves it: a JSON body (object or
+ * array; `strict` refuses anything else) when the content type is JSON, and an
+ * empty object otherwise (no body, or a type the JSON parser does not take).
+ */
+async function appContent(req) {
+	const raw = await readBody(req, APP_BODY_LIMIT, 'request entity too large');
+	if (!/^application\/json\s*(;|$)/i.test(String(req.headers['content-type'] || '').trim()) || !raw.length) return {};
+	const text = raw.toString('utf8');
+	if (!/^\s*[[{]/.test(text)) throw new HttpError(400, 'Invalid JSON body');
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new HttpError(400, 'Invalid JSON body');
+	}
+}
 
 export function registerAppEndpoints(router, host) {
-	router.on('*', /^\/api\/apps\/public\/(?<id>[^/]+)\/(?<path>.+?)\/?$/, async ({ req, params, query, body }) => {
+	router.on('*', /^\/api\/apps\/public\/(?<id>[^/]+)\/(?<path>.+?)\/?$/, async ({ req, params, query }) => {
+		const content = await appContent(req);
 		const api = host.bridges.raw.ApiBridge.match(params.id, params.path);
 		if (!api) return new Reply(404, { success: false, error: `Endpoint "${params.path}" of app ${params.id} does not exist` });
 		const request = {
@@ -14,7 +38,7 @@ export function registerAppEndpoints(router, host) {
 			headers: req.headers,
 			query,
 			params: api.params,
-			content: body,
+			content,
 		};
 		let result;
 		try {
@@ -24,7 +48,7 @@ export function registerAppEndpoints(router, host) {
 			host.log(`[host] app endpoint ${req.method} ${params.path} threw: ${/** @type {any} */ (e)?.message || e}`);
 			return new Reply(500, String(/** @type {any} */ (e)?.message || e), { 'content-type': 'text/plain; charset=utf-8' });
 		}
-		const { status = 200, headers = {}, content } = result || {};
-		return new Reply(status, content, headers);
-	});
+		const { status = 200, headers = {}, content: answer } = result || {};
+		return new Reply(status, answer, headers);
+	}, { rawBody: true });
 }

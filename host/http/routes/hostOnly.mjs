@@ -2,6 +2,7 @@
 // HOST-ONLY endpoints: Rocket.Chat has nothing like them. They exist for the
 // benchmarks (bridge calls per operation); keep tests and scripts that must
 // also run against a real server away from them.
+import { COLLECTIONS } from '../../store.mjs';
 import { requireRole } from './session.mjs';
 
 export function registerHostOnly(router, host) {
@@ -14,5 +15,22 @@ export function registerHostOnly(router, host) {
 		requireRole(user, 'admin');
 		host.counters.reset();
 		return { success: true };
+	}, { auth: true });
+
+	// What is stored, for soak runs: records per collection, app persistence records per app, and how
+	// many of them carry each association asked for (`?association=misc:<id>`, repeatable). Counts are scans.
+	router.on('GET', /^\/api\/host\/stats\/?$/, async ({ user, url }) => {
+		requireRole(user, 'admin');
+		const count = async (collection, prefix = '') => (await host.store.c[collection].keys(prefix ? { gte: prefix, lt: prefix + '\xff' } : {}).all()).length;
+		const collections = {};
+		for (const name of COLLECTIONS) collections[name] = await count(name);
+		const apps = {};
+		for (const app of await host.manager.get()) {
+			const id = app.getID();
+			const associations = {};
+			for (const key of url.searchParams.getAll('association')) associations[key] = await count('persistenceIndex', `${id}!${key}!`);
+			apps[id] = { records: await count('persistence', `${id}!`), associations };
+		}
+		return { collections, apps, success: true };
 	}, { auth: true });
 }

@@ -1,10 +1,10 @@
 // @ts-check
-// Omnichannel REST: open rooms, and closing a room as the agent or the visitor.
+// Omnichannel REST: open rooms, an agent's availability, and closing a room as the agent or the visitor.
 import { HttpError } from '../router.mjs';
 import { requireRole } from './session.mjs';
 
 export function registerLivechat(router, host) {
-	const { omni, rooms, visitors } = host;
+	const { omni, rooms, users, visitors } = host;
 
 	router.on('GET', /^\/api\/v1\/livechat\/rooms\/?$/, async ({ query, user }) => {
 		requireRole(user, 'livechat-agent');
@@ -16,6 +16,19 @@ export function registerLivechat(router, host) {
 		const offset = Number(query.offset || 0);
 		const count = Number(query.count || 50);
 		return { rooms: list.slice(offset, offset + count), count: Math.min(count, list.length - offset), offset, total: list.length, success: true };
+	}, { auth: true });
+
+	// An agent goes available or not (no status: toggles); another agent's status needs a manager.
+	router.on('POST', /^\/api\/v1\/livechat\/agent\.status\/?$/, async ({ body = {}, user }) => {
+		requireRole(user, 'livechat-agent');
+		const agentId = body.agentId || user._id;
+		if (agentId !== user._id) requireRole(user, 'livechat-manager');
+		const agent = await users.byId(agentId);
+		if (!agent || !(agent.roles || []).includes('livechat-agent')) throw new HttpError(404, 'Agent not found');
+		const status = body.status || (agent.statusLivechat === 'available' ? 'not-available' : 'available');
+		if (status !== 'available' && status !== 'not-available') throw new HttpError(400, 'Invalid status');
+		await users.save({ ...agent, statusLivechat: status });
+		return { status, success: true };
 	}, { auth: true });
 
 	router.on('POST', /^\/api\/v1\/livechat\/room\.closeByUser\/?$/, async ({ body = {}, user }) => {

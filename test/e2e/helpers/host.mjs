@@ -32,11 +32,11 @@ export async function ensurePackaged() {
 
 /**
  * @param {{ dataDir?: string, port?: number, env?: Record<string,string>, args?: string[], readyTimeoutMs?: number }} [opts]
- * @returns {Promise<{ url: string, appId: string, dataDir: string, output: () => string, stop: () => Promise<number|null>, restart: (more?: {args?: string[]}) => Promise<void>, remote: boolean }>}
+ * @returns {Promise<{ url: string, appId: string, dataDir: string, output: () => string, pid: () => number | undefined, stop: () => Promise<number|null>, restart: (more?: {args?: string[]}) => Promise<void>, remote: boolean }>}
  */
 export async function startHostProcess({ dataDir, port, env = {}, args = [], readyTimeoutMs = 90000 } = {}) {
 	if (process.env.E2E_URL) {
-		return { url: process.env.E2E_URL.replace(/\/$/, ''), appId: process.env.E2E_APP_ID || '', dataDir: '', output: () => '', stop: async () => 0, restart: async () => {}, remote: true };
+		return { url: process.env.E2E_URL.replace(/\/$/, ''), appId: process.env.E2E_APP_ID || '', dataDir: '', output: () => '', pid: () => undefined, stop: async () => 0, restart: async () => {}, remote: true };
 	}
 	await ensurePackaged();
 	const dir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'host-e2e-'));
@@ -49,6 +49,8 @@ export async function startHostProcess({ dataDir, port, env = {}, args = [], rea
 		dataDir: dir,
 		remote: false,
 		output: () => log,
+		/** The host process (its app runtimes are its children), for sampling memory. */
+		pid: () => child?.pid,
 		/** SIGTERM and wait; resolves the exit code. */
 		stop: async () => {
 			if (!child || child.exitCode !== null) return child?.exitCode ?? null;
