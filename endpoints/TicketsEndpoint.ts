@@ -1,10 +1,17 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import { AppError } from '../lib/AppError';
 import { guard, Handler } from '../lib/EndpointGuard';
 import { Runtime } from '../lib/Runtime';
 
 type Method = 'get' | 'post' | 'put';
+
+/**
+ * Every method Rocket.Chat can hand an endpoint: it routes them all to the app,
+ * and one the endpoint lacks comes back as a 500 from the runtime.
+ */
+const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'patch', 'head', 'options'];
 
 /**
  * Base of the five endpoints: each names its path, the methods it answers and
@@ -15,10 +22,16 @@ type Method = 'get' | 'post' | 'put';
 export abstract class TicketsEndpoint extends ApiEndpoint {
     protected abstract readonly withBody: boolean;
 
+    private readonly notAllowed: Handler;
+
     constructor(app: IApp, protected readonly runtime: Runtime, methods: Array<Method>) {
         super(app);
-        for (const method of methods) {
-            (this as unknown as { [m: string]: unknown })[method] = this.serve;
+        const allowed = methods.map((m) => m.toUpperCase()).join(' or ');
+        this.notAllowed = async () => {
+            throw new AppError(405, `method not allowed: use ${allowed}`);
+        };
+        for (const method of HTTP_METHODS) {
+            (this as unknown as { [m: string]: unknown })[method] = (methods as Array<string>).indexOf(method) !== -1 ? this.serve : this.refuse;
         }
     }
 
@@ -26,5 +39,10 @@ export abstract class TicketsEndpoint extends ApiEndpoint {
 
     private serve(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
         return guard(this.runtime, this.app.getLogger(), this.withBody, this.handle, request, read, modify, http, persis);
+    }
+
+    /** A method this endpoint does not answer: 405 once authenticated, like any other client mistake. */
+    private refuse(request: IApiRequest, endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+        return guard(this.runtime, this.app.getLogger(), false, this.notAllowed, request, read, modify, http, persis);
     }
 }

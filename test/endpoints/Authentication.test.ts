@@ -123,6 +123,27 @@ describe('authentication (PROTOCOL §1)', () => {
     });
 });
 
+describe('methods an endpoint does not answer', () => {
+    const lacking: Array<[EndpointName, Method, string]> = [
+        ['secretCheck', 'delete', 'GET or POST'],
+        ['settings', 'get', 'PUT or POST'],
+        ['room', 'put', 'GET or POST'],
+        ['roomClose', 'patch', 'GET or POST'],
+        ['visitorMessage', 'head', 'POST'],
+        ['visitorMessage', 'options', 'POST'],
+    ];
+
+    it.each(lacking)('%s %s: 401 without the secret, then 405 naming the methods (never the runtime\'s 500)', async (endpoint, method, allowed) => {
+        const h = new Harness();
+        h.world.calls.reset();
+        expect((await h.call(endpoint, method, {}, withAuth('Token nope'))).status).toBe(401);
+        const response = await h.call(endpoint, method, { visitor: { token: '1234' } });
+        expect(response).toEqual({ status: 405, content: { error: `method not allowed: use ${allowed}` } });
+        expect(h.world.calls.total('persistence')).toBe(0);
+        expect(h.world.calls.total('livechat')).toBe(0);
+    });
+});
+
 describe('request body (PROTOCOL §1)', () => {
     it('answers 415 for a content type other than JSON', async () => {
         const h = new Harness();

@@ -81,8 +81,10 @@ describe('PUT /settings (PROTOCOL §2)', () => {
         expect(h.world.persistence.peek(Keys.webhookSettings())).toEqual([expect.objectContaining({ url: 'https://old.example.com/cb' })]);
     });
 
-    it('does not answer GET', async () => {
-        const h = new Harness();
-        await expect(h.call('settings', 'get', settingsBody(CALLBACK))).rejects.toThrow('does not answer get');
+    it('answers 405 for GET, and stores nothing', async () => {
+        const h = new Harness({ webhookUrl: 'https://old.example.com/cb' });
+        const response = await h.call('settings', 'get', settingsBody(CALLBACK));
+        expect(response).toEqual({ status: 405, content: { error: 'method not allowed: use PUT or POST' } });
+        expect(h.world.persistence.peek(Keys.webhookSettings())).toEqual([expect.objectContaining({ url: 'https://old.example.com/cb' })]);
     });
 });

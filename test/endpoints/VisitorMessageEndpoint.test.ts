@@ -22,9 +22,11 @@ describe('POST /visitor-message (PROTOCOL §2)', () => {
         expect((await h.call('visitorMessage', 'post', message(1234, { text: 'Hi!' }))).status).toBe(201);
     });
 
-    it('does not answer GET', async () => {
+    it('answers 405 for GET', async () => {
         const h = new Harness();
-        await expect(h.call('visitorMessage', 'get', message('1234', { text: 'Hi!' }))).rejects.toThrow('does not answer get');
+        await h.openRoom('T1', '1234');
+        const response = await h.call('visitorMessage', 'get', message('1234', { text: 'Hi!' }));
+        expect(response).toEqual({ status: 405, content: { error: 'method not allowed: use POST' } });
     });
 
     it('keeps every attachment in order, shown by MIME type: image, audio, video, anything else as a titled link', async () => {

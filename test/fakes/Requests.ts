@@ -4,7 +4,7 @@ import { IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-e
 /** A secret as RapidPro generates it: 32 characters from 23456789ABCDEFGHJKLMNPQRSTUVWXYZ. */
 export const SECRET = '7Q2MZK4XH9PBR3WNDJ6TFC8LGSVY5AEU';
 
-export type Method = 'get' | 'post' | 'put';
+export type Method = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
 export type Headers = { [name: string]: string };
 
 /** Headers as mailroom sends them (Express lower-cases header names). */
@@ -13,7 +13,10 @@ export const rapidProHeaders = (secret: string = SECRET): Headers => ({
     'content-type': 'application/json',
 });
 
-const methods: { [m in Method]: RequestMethod } = { get: RequestMethod.GET, post: RequestMethod.POST, put: RequestMethod.PUT };
+const methods: { [m in Method]: RequestMethod } = {
+    get: RequestMethod.GET, post: RequestMethod.POST, put: RequestMethod.PUT, delete: RequestMethod.DELETE,
+    patch: RequestMethod.PATCH, head: RequestMethod.HEAD, options: RequestMethod.OPTIONS,
+};
 
 export function apiRequest(method: Method, content: unknown, headers: Headers = rapidProHeaders()): IApiRequest {
     return { method: methods[method], headers, query: {}, params: {}, content };
