@@ -41,16 +41,21 @@ export function summarize(runs) {
 
 /**
  * Measures `op` and the floor in alternating blocks, so both see the same
- * machine: another process's burst slows both and leaves their ratio alone.
+ * machine. `p50Ratio` is the median over block pairs of op p50 ÷ floor p50:
+ * a burst from another process lands in a few blocks and the median drops them.
  * @param {{ clients: number, total: number, block: number, op: (c: number, i: number) => Promise<unknown>, floor: (c: number, i: number) => Promise<unknown> }} opts
  */
 export async function interleaved({ clients, total, block, op, floor }) {
 	const opRuns = [];
 	const floorRuns = [];
+	const ratios = [];
 	for (let done = 0; done < total; done += block) {
 		const n = Math.min(block, total - done);
-		floorRuns.push(await runClients(clients, n, floor));
-		opRuns.push(await runClients(clients, n, op));
+		const f = await runClients(clients, n, floor);
+		const o = await runClients(clients, n, op);
+		floorRuns.push(f);
+		opRuns.push(o);
+		ratios.push(summarize([o]).p50Ms / summarize([f]).p50Ms);
 	}
-	return { op: summarize(opRuns), floor: summarize(floorRuns) };
+	return { op: summarize(opRuns), floor: summarize(floorRuns), p50Ratio: percentile(ratios.sort((a, b) => a - b), 50) };
 }

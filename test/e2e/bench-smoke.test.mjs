@@ -52,7 +52,7 @@ describe('npm run bench (smoke run)', { skip: process.env.E2E_URL ? 'the bench r
 
 		// What each operation calls on the host: the counts, not the timings.
 		const calls = (key) => r.operations[key].byMethod;
-		assert.equal(r.operations['secret.check'].hostCalls, 0, 'the floor does nothing but authenticate');
+		assert.ok(r.operations['secret.check'].hostCalls < 0.5, 'the floor does nothing but authenticate');
 		assert.equal(calls('visitor-message')['LivechatBridge.createMessage'], 1);
 		assert.equal(calls('room')['LivechatBridge.createRoom'], 1);
 		assert.equal(calls('room.close')['LivechatBridge.closeRoom'], 1);
@@ -62,7 +62,8 @@ describe('npm run bench (smoke run)', { skip: process.env.E2E_URL ? 'the bench r
 		for (const key of ['visitor-message', 'agent-message']) {
 			const s = r.scaling.operations[key];
 			assert.ok(isNumber(s.few.p50Ms) && isNumber(s.many.p50Ms) && isNumber(s.p50RatioToFloor), `${key} scaling figures`);
-			assert.equal(s.many.hostCalls, s.few.hostCalls, `${key} costs the same host calls with more open tickets`);
+			// Counted host-wide: the app's once-a-minute sweep may add a fraction of a call to a short run.
+			assert.ok(Math.abs(s.many.hostCalls - s.few.hostCalls) < 0.5, `${key} costs the same host calls with more open tickets (${s.few.hostCalls} → ${s.many.hostCalls})`);
 		}
 		assert.ok(r.scaling.bytesPerOpenTicket > 0, 'persisted bytes per open ticket');
 
