@@ -68,9 +68,23 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
     await setCustomFields(req, a);
 
     const source = { type: 'app', id: runtime.appId, alias: 'RapidPro', label: 'RapidPro' } as unknown as ILivechatRoom['source'];
-    // No agent given: Rocket.Chat routes the room to its department's queue, as for any new chat.
-    const room = await rocketChat('open a room', a, () =>
-        a.modify.getCreator().getLivechatCreator().createRoom(visitor, undefined as unknown as IUser, { source }));
+    let room: ILivechatRoom;
+    try {
+        // No agent given: Rocket.Chat routes the room to its department's queue, as for any new chat.
+        room = await a.modify.getCreator().getLivechatCreator().createRoom(visitor, undefined as unknown as IUser, { source });
+    } catch (e) {
+        // Refused because a request for the same visitor opened its room a moment ago (RapidPro
+        // retried while the first request was still opening it): that request's ticket is the answer.
+        const concurrent = await ticketOpenedMeanwhile(token, store, a);
+        if (concurrent && concurrent.ticketId !== req.ticketId) {
+            throw conflict(`visitor ${token} already has an open room for ticket ${concurrent.ticketId}`);
+        }
+        if (concurrent) {
+            return concurrent;
+        }
+        a.logger.error(`Rocket.Chat could not open a room: ${messageOf(e)}`);
+        throw unavailable('Rocket.Chat could not open a room now');
+    }
     const ticket: Ticket = {
         ticketId: req.ticketId,
         roomId: room.id,
@@ -90,6 +104,21 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
     a.logger.info(`ticket ${ticket.ticketId} opened room ${ticket.roomId}`);
     await startHistory(ticket, a, runtime);
     return ticket;
+}
+
+/** Reads given to a concurrent request to store its ticket: it does so right after its room opens. */
+const CONCURRENT_READS = 10;
+
+/** The visitor's open ticket that a concurrent request is storing, if one turns up within a few reads. */
+async function ticketOpenedMeanwhile(token: string, store: TicketStore, a: Accessors): Promise<Ticket | undefined> {
+    for (let read = 0; read < CONCURRENT_READS; read++) {
+        for (const ticket of (await store.byVisitor(token)).filter(isOpen)) {
+            if (await roomIsOpen(a, ticket.roomId)) {
+                return ticket;
+            }
+        }
+    }
+    return undefined;
 }
 
 /**
@@ -194,7 +223,8 @@ export async function postVisitorMessage(req: VisitorMessageRequest, a: Accessor
         return await a.modify.getCreator().finish(builder);
     } catch (e) {
         if (!(await roomIsOpen(a, ticket.roomId))) {
-            await store.markClosed(ticket, runtime.now());
+            // Closed under us. The ticket is left to the close handler, which may not have run yet:
+            // closing it here first would make the handler skip RapidPro's close-room.
             throw notFound(`visitor ${req.token} has no open room`);
         }
         a.logger.error(`ticket ${ticket.ticketId}: Rocket.Chat refused a visitor message: ${messageOf(e)}`);

@@ -109,13 +109,15 @@ describe('POST /visitor-message (PROTOCOL §2)', () => {
         expect((await h.call('visitorMessage', 'post', message('1234', { text: 'Hi again' }))).status).toBe(404);
     });
 
-    it('answers 404 and forgets the room when Rocket.Chat refuses because the room was closed unnoticed', async () => {
+    it('answers 404 when the room closed under it, leaving the ticket to the close handler so RapidPro still hears close-room', async () => {
         const h = new Harness();
         const roomId = await h.openRoom('T1', '1234');
-        h.world.rc.closeBySomeoneElse(roomId); // no close event reached the app
+        const closed = h.world.rc.closeBySomeoneElse(roomId); // the close event has not reached the app yet
         const response = await h.call('visitorMessage', 'post', message('1234', { text: 'Hi again' }));
         expect(response.status).toBe(404);
+        await h.roomClosed(closed);
         expect(h.ticket('T1')[0].state).toBe('closed');
+        expect(h.world.httpFake.postedBodies.map((b) => b.type)).toEqual(['close-room']);
     });
 
     it('answers 503 when Rocket.Chat cannot post into an open room, and logs why', async () => {
