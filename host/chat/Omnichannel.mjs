@@ -19,6 +19,8 @@ export class Omnichannel {
 		this.manager = undefined;
 		/** @type {Set<Promise<any>>} events still running (tests and shutdown wait on them) */
 		this.pending = new Set();
+		/** @type {Map<string, Promise<void>>} room creations in progress, by visitor id */
+		this.creating = new Map();
 	}
 
 	/** Departments from the config, by id or name. */
@@ -94,7 +96,18 @@ export class Omnichannel {
 	 * agent it is routed, and refused like Rocket.Chat's queue refuses it when no
 	 * agent is available (`Livechat_accept_chats_with_no_agents` off, its default).
 	 */
-	async createRoom({ visitor, agent, departmentId, source, customFields }) {
+	async createRoom(params) {
+		// One at a time per visitor, so "one open room per visitor" holds when requests race:
+		// the check and the insert below are separate awaits.
+		const key = params.visitor._id;
+		const created = (this.creating.get(key) || Promise.resolve()).then(() => this.createRoomNow(params));
+		const settled = created.then(() => undefined, () => undefined);
+		this.creating.set(key, settled);
+		settled.then(() => this.creating.get(key) === settled && this.creating.delete(key));
+		return created;
+	}
+
+	async createRoomNow({ visitor, agent, departmentId, source, customFields }) {
 		if (await this.deps.rooms.openByVisitor(visitor._id)) {
 			throw new Error('error-room-already-open: the visitor already has an open room');
 		}

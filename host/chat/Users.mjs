@@ -25,7 +25,7 @@ export class Users {
 		});
 		this.adminId = admin._id;
 		for (const a of agents) {
-			await this.ensure({ _id: a._id, username: a.username, name: a.name || a.username, roles: ['livechat-agent', ...(a.roles || [])], password: a.password, emails: a.email ? [{ address: a.email, verified: true }] : [] });
+			await this.ensure({ ...(a._id && { _id: a._id }), username: a.username, name: a.name || a.username, roles: ['livechat-agent', ...(a.roles || [])], password: a.password, emails: a.email ? [{ address: a.email, verified: true }] : [] });
 		}
 	}
 
