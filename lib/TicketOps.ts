@@ -55,7 +55,9 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
         if (await roomIsOpen(a, other.roomId)) {
             throw conflict(`visitor ${token} already has an open room for ticket ${other.ticketId}`);
         }
-        await store.markClosed(other, runtime.now());
+        // Its room closed but the close is not recorded yet: that ticket is left to its close
+        // handler (or /room.close), which must still find it open to send RapidPro's close-room.
+        // RapidPro opens the contact's next ticket as soon as it hears the room is gone.
     }
 
     const existing = await livechat.getLivechatVisitorByToken(token);

@@ -354,13 +354,18 @@ describe('GET /room (PROTOCOL §2)', () => {
             expect(h.world.persistence.peek<Ticket>(Keys.openTickets()).map((t) => t.roomId)).toEqual([second]);
         });
 
-        it("opens a new ticket's room when the visitor's earlier room was closed in Rocket.Chat unnoticed", async () => {
+        it("opens a new ticket's room while the close of the visitor's earlier room is still on its way, and that close still reaches RapidPro", async () => {
             const h = new Harness();
             const first = await h.openRoom('T1', '1234');
-            h.world.rc.closeBySomeoneElse(first);
+            const closed = h.world.rc.closeBySomeoneElse(first); // the close event has not reached the app yet
             const response = await h.call('room', 'get', mailroomBody('T2', '1234'));
             expect(response.status).toBe(200);
+            await h.roomClosed(closed);
             expect(h.ticket('T1')[0].state).toBe('closed');
+            expect(h.ticket('T2')[0].state).toBe('open');
+            expect(h.world.httpFake.postedBodies).toEqual([expect.objectContaining({ type: 'close-room', ticketId: 'T1' })]);
+            expect((await h.call('visitorMessage', 'post', { visitor: { token: '1234' }, text: 'next' })).status).toBe(201);
+            expect(h.world.rc.messages.map((m) => m.roomId)).toEqual([response.content.id]);
         });
 
         it('opens a new room for the next ticket once the previous one was closed by /room.close', async () => {
