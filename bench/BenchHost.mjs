@@ -48,10 +48,6 @@ export async function startBenchHost() {
 		/** The receiver answers 503 (RapidPro down) until `recover()`. */
 		failWebhooks: () => (answer = { status: 503, body: { status: 'unavailable' } }),
 		recover: () => (answer = HANDLED),
-		forgetReceived: () => {
-			receiver.requests.length = 0;
-			delivered.length = 0;
-		},
 
 		// RapidPro's calls, with mailroom's field names.
 		secretCheck: async () => expectStatus(await request(`${base}/secret.check`, { headers: rapidPro }), 204, 'secret.check'),
