@@ -90,8 +90,11 @@ export class Outbox {
         await this.sendOwn(payload.ticketId, id);
     }
 
-    /** Stores an event in its ticket's queue; returns its id for `sendOwn`. */
-    public async add(payload: WebhookPayload, eventTime: number): Promise<string> {
+    /**
+     * Stores an event in its ticket's queue; returns its id for `sendOwn`.
+     * `holdMs` keeps it back that long and leaves it to the ticket's job.
+     */
+    public async add(payload: WebhookPayload, eventTime: number, holdMs = 0): Promise<string> {
         const now = this.deps.now();
         lastSeq += 1;
         const seq = lastSeq;
@@ -103,7 +106,8 @@ export class Outbox {
             payload,
             createdAt: now,
             attempts: 0,
-            nextAttemptAt: now,
+            nextAttemptAt: now + holdMs,
+            deferred: holdMs > 0 ? true : undefined,
         };
         await this.deps.persis.createWithAssociations(entry, pendingKeys(entry));
         return entry.id;
@@ -121,8 +125,13 @@ export class Outbox {
             return;
         }
         if (queue[0] !== own) {
-            await this.deps.persis.updateByAssociations(pendingKeys(own), { ...own, deferred: true }, false);
+            if (!own.deferred) {
+                await this.deps.persis.updateByAssociations(pendingKeys(own), { ...own, deferred: true }, false);
+            }
             return this.scheduleDrain(ticketId, this.whenJobCan(queue[0], await this.deps.target()), job);
+        }
+        if (own.nextAttemptAt > this.deps.now()) {
+            return this.scheduleDrain(ticketId, own.nextAttemptAt, job);
         }
         const outcome = await this.send(own, await this.deps.target());
         if (outcome.kind === 'delivered') {
@@ -155,10 +164,13 @@ export class Outbox {
                 return;
             }
             if (queue.length === 0) {
-                if (job) {
-                    await this.deps.persis.removeByAssociation(Keys.drainJob(ticketId));
+                if (!job) {
+                    return;
                 }
-                return;
+                // Look once more after removing the marker: an event added meanwhile saw this job
+                // running, so it started no chain of its own, and would otherwise wait for the sweep.
+                await this.deps.persis.removeByAssociation(Keys.drainJob(ticketId));
+                continue;
             }
             const head = queue[0];
             const target = await this.deps.target();

@@ -363,6 +363,7 @@ describe('GET /room (PROTOCOL §2)', () => {
             await h.roomClosed(closed);
             expect(h.ticket('T1')[0].state).toBe('closed');
             expect(h.ticket('T2')[0].state).toBe('open');
+            await h.runNextJob(); // close-room is held back a moment (CLOSE_HOLD_MS)
             expect(h.world.httpFake.postedBodies).toEqual([expect.objectContaining({ type: 'close-room', ticketId: 'T1' })]);
             expect((await h.call('visitorMessage', 'post', { visitor: { token: '1234' }, text: 'next' })).status).toBe(201);
             expect(h.world.rc.messages.map((m) => m.roomId)).toEqual([response.content.id]);

@@ -117,6 +117,7 @@ describe('POST /visitor-message (PROTOCOL §2)', () => {
         expect(response.status).toBe(404);
         await h.roomClosed(closed);
         expect(h.ticket('T1')[0].state).toBe('closed');
+        await h.runNextJob(); // close-room is held back a moment (CLOSE_HOLD_MS)
         expect(h.world.httpFake.postedBodies.map((b) => b.type)).toEqual(['close-room']);
     });
 
