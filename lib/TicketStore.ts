@@ -64,11 +64,16 @@ export class TicketStore {
         await this.persis.updateByAssociations(this.keys(ticket), ticket);
     }
 
-    /** Moves the ticket to the closed kind: associations cannot change in place, so remove and create. */
+    /**
+     * Moves the ticket to the closed kind. Associations cannot change in place, so the closed record
+     * is created first and then the open one removed (by its kind, which leaves the new one alone):
+     * an agent's message sent just before the close is handled just after it, and must find the
+     * room's ticket at every moment in between.
+     */
     public async markClosed(ticket: Ticket, closedAt: number): Promise<Ticket> {
         const closed: Ticket = { ...ticket, state: 'closed', closedAt };
-        await this.persis.removeByAssociation(Keys.room(ticket.roomId));
         await this.persis.createWithAssociations(closed, this.keys(closed));
+        await this.persis.removeByAssociations([Keys.room(ticket.roomId), Keys.openTickets()]);
         return closed;
     }
 

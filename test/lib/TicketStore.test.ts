@@ -44,6 +44,32 @@ describe('TicketStore', () => {
         expect(await store.byVisitor('1234')).toHaveLength(1);
     });
 
+    it('finds the room\'s ticket at every step of closing it (a late agent message looks it up meanwhile)', async () => {
+        const t1 = ticket('T1', 'R1', '1234');
+        await store.create(t1);
+        const seen: Array<string | undefined> = [];
+        const look = async () => {
+            const found = await store.byRoom('R1');
+            seen.push(found && found.ticketId);
+        };
+        const create = persistence.createWithAssociations.bind(persistence);
+        const remove = persistence.removeByAssociations.bind(persistence);
+        persistence.createWithAssociations = async (data, associations) => {
+            await look();
+            return create(data, associations);
+        };
+        persistence.removeByAssociations = async (associations) => {
+            await look();
+            const removed = await remove(associations);
+            await look();
+            return removed;
+        };
+        await store.markClosed(t1, 5000);
+        expect(seen).toEqual(['T1', 'T1', 'T1']);
+        expect(await store.byRoom('R1')).toEqual(expect.objectContaining({ state: 'closed', closedAt: 5000 }));
+        expect(persistence.size).toBe(1);
+    });
+
     it('update rewrites the stored record in place', async () => {
         const t1 = ticket('T1', 'R1', '1234');
         await store.create(t1);
