@@ -18,7 +18,8 @@ export function registerHostOnly(router, host) {
 	}, { auth: true });
 
 	// What is stored, for soak runs: records per collection, app persistence records per app, and how
-	// many of them carry each association asked for (`?association=misc:<id>`, repeatable). Counts are scans.
+	// many of them carry each association asked for (`?association=misc:<id>`, repeatable), or one whose
+	// id starts with a prefix (`?prefix=misc:<start>`). Counts are scans.
 	router.on('GET', /^\/api\/host\/stats\/?$/, async ({ user, url }) => {
 		requireRole(user, 'admin');
 		const count = async (collection, prefix = '') => (await host.store.c[collection].keys(prefix ? { gte: prefix, lt: prefix + '\xff' } : {}).all()).length;
@@ -29,6 +30,7 @@ export function registerHostOnly(router, host) {
 			const id = app.getID();
 			const associations = {};
 			for (const key of url.searchParams.getAll('association')) associations[key] = await count('persistenceIndex', `${id}!${key}!`);
+			for (const key of url.searchParams.getAll('prefix')) associations[`${key}*`] = await count('persistenceIndex', `${id}!${key}`);
 			apps[id] = { records: await count('persistence', `${id}!`), associations };
 		}
 		return { collections, apps, success: true };
