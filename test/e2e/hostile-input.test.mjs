@@ -383,6 +383,15 @@ describe('hostile input through the host', () => {
 		assert.deepEqual(hook.json, { type: 'agent-message', ticketId: 'H-1', visitor: { token: '9001' }, data: { text: 'agent still heard', attachments: [] } });
 	});
 
+	it('passes on only the server\'s own file links: URLs written into an agent message\'s attachments are not forwarded', async () => {
+		const before = receiver.requests.length;
+		const attachments = [{ image_url: 'https://evil.example.com/x.png', title: 'x', title_link: 'javascript:alert(1)' }];
+		const sent = await http(`${host.url}/api/v1/chat.sendMessage`, { method: 'POST', headers: auth.headers, json: { message: { rid: known.rid, msg: 'with a foreign image', attachments } } });
+		assert.equal(sent.json?.success, true, sent.text);
+		const hook = await waitFor(() => receiver.requests.slice(before).find((r) => r.json?.data?.text === 'with a foreign image'), { what: 'the agent message' });
+		assert.deepEqual(hook.json.data.attachments, []);
+	});
+
 	it('takes prototype-looking and operator keys in custom fields as plain data, and behaves the same afterwards', async () => {
 		const odd = await rp.openRoom('H-2', '9002', { customFields: { constructor: 'c', prototype: 'p', toString: 't', hasOwnProperty: 'h', $where: 'w', 'a.b': 'd' } });
 		assert.equal(odd.status, 200, odd.text);

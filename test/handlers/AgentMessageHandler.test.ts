@@ -135,6 +135,18 @@ describe('AgentMessageHandler (PROTOCOL §3 agent-message)', () => {
             });
         });
 
+        it('passes on only the server\'s own file links, never URLs written into the message\'s attachments', async () => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, 'look', {
+                attachments: [{ imageUrl: 'https://evil.example.com/x.png', title: { value: 'x', link: 'javascript:alert(1)' } }],
+                file: { _id: '../../etc/passwd', name: '../secret?.pdf', type: 'application/pdf' },
+            });
+            expect(agentMessages(h)[0].data).toEqual({
+                text: 'look',
+                attachments: [{ type: 'application/pdf', url: `${SITE_URL}/file-upload/..%2F..%2Fetc%2Fpasswd/..%2Fsecret%3F.pdf` }],
+            });
+        });
+
         it('builds the link on a Site_Url with a trailing slash without doubling it', async () => {
             const { h, roomId } = await openTicket();
             h.world.serverSettings.Site_Url = 'https://chat.example.org/sub/';
