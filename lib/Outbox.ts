@@ -157,7 +157,7 @@ export class Outbox {
     public async drain(ticketId: string, jobToken?: string): Promise<void> {
         const started = this.deps.now();
         for (;;) {
-            const { queue, job } = await this.read(ticketId);
+            const { queue, job, markers } = await this.read(ticketId);
             const now = this.deps.now();
             // Checked on every round, not only the first: a chain whose marker was replaced stops before its next send.
             if (jobToken !== undefined && job && job.token !== jobToken && job.at > now - LOST_JOB_MS) {
@@ -167,9 +167,12 @@ export class Outbox {
                 if (!job) {
                     return;
                 }
-                // Look once more after removing the marker: an event added meanwhile saw this job
-                // running, so it started no chain of its own, and would otherwise wait for the sweep.
-                await this.deps.persis.removeByAssociation(Keys.drainJob(ticketId));
+                // Look once more after removing the markers (each call removes one): an event added
+                // meanwhile saw this job running, so it started no chain of its own, and would
+                // otherwise wait for the sweep.
+                for (let i = 0; i < markers; i++) {
+                    await this.deps.persis.removeByAssociation(Keys.drainJob(ticketId));
+                }
                 continue;
             }
             const head = queue[0];
@@ -252,12 +255,16 @@ export class Outbox {
         return failed.length;
     }
 
-    /** The ticket's queue in order, and its scheduled job if any: one read, as both share the ticket's key. */
-    private async read(ticketId: string): Promise<{ queue: Array<OutboxEntry>; job?: DrainJob }> {
+    /**
+     * The ticket's queue in order, and its scheduled job if any: one read, as
+     * both share the ticket's key. Two schedulers upserting at the same moment
+     * can leave two markers (an upsert is not exclusive); the latest is the job's.
+     */
+    private async read(ticketId: string): Promise<{ queue: Array<OutboxEntry>; job?: DrainJob; markers: number }> {
         const records = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<OutboxEntry | DrainJob>;
-        const job = records.filter(isDrainJob)[0];
+        const markers = records.filter(isDrainJob).sort((a, b) => b.at - a.at || (a.token < b.token ? 1 : -1));
         const queue = records.filter((r): r is OutboxEntry => !isDrainJob(r)).sort((a, b) => a.eventTime - b.eventTime || a.seq - b.seq);
-        return { queue, job };
+        return { queue, job: markers[0], markers: markers.length };
     }
 
     private async send(entry: OutboxEntry, target: DeliveryTarget): Promise<Outcome> {

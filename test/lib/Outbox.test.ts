@@ -398,6 +398,19 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             expect(pending().map((e) => e.payload)).toEqual([agent('T1', 'two')]);
         });
 
+        it('with two markers (two upserts at once), the latest one rules, and an emptied queue drops both', async () => {
+            const keys = [Keys.drainJob('T1'), Keys.pendingFor('T1'), Keys.anyPending()];
+            await outbox.add(agent('T1', 'one'), clock.now());
+            clock.advance(30 * SECOND);
+            await world.persistence.createWithAssociations({ kind: 'drain-job', ticketId: 'T1', at: clock.now() - SECOND, token: 'older' }, keys);
+            await world.persistence.createWithAssociations({ kind: 'drain-job', ticketId: 'T1', at: clock.now(), token: 'latest' }, keys);
+            await outbox.drain('T1', 'older');
+            expect(sent()).toEqual([]);
+            await outbox.drain('T1', 'latest');
+            expect(sent()).toEqual(['T1:one']);
+            expect(world.persistence.peek(Keys.drainJob('T1'))).toEqual([]);
+        });
+
         it('several overdue jobs of one ticket firing together send each event once', async () => {
             world.httpFake.replies(503, 503);
             await outbox.enqueue(agent('T1', 'one'), clock.now());
