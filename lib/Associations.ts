@@ -12,6 +12,8 @@ export const Keys = {
     webhookSettings: () => misc('tickets:webhook-settings'),
     ticket: (ticketId: string) => misc(`tickets:ticket:${ticketId}`),
     visitor: (token: string) => misc(`tickets:visitor:${token}`),
+    /** Only on a visitor's open tickets (closed ones drop it). */
+    openVisitor: (token: string) => misc(`tickets:open-visitor:${token}`),
     room: (roomId: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId),
     /** Kind markers: an open ticket and a recently closed one carry different markers, so each set is read by key. */
     openTickets: () => misc('tickets:kind:open'),

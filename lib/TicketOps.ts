@@ -51,7 +51,7 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
         departmentId = department.id;
     }
 
-    for (const other of (await store.byVisitor(token)).filter(isOpen)) {
+    for (const other of (await store.openByVisitor(token)).filter(isOpen)) {
         if (await roomIsOpen(a, other.roomId)) {
             throw conflict(`visitor ${token} already has an open room for ticket ${other.ticketId}`);
         }
@@ -114,7 +114,7 @@ const CONCURRENT_READS = 10;
 /** The visitor's open ticket that a concurrent request is storing, if one turns up within a few reads. */
 async function ticketOpenedMeanwhile(token: string, store: TicketStore, a: Accessors): Promise<Ticket | undefined> {
     for (let read = 0; read < CONCURRENT_READS; read++) {
-        for (const ticket of (await store.byVisitor(token)).filter(isOpen)) {
+        for (const ticket of (await store.openByVisitor(token)).filter(isOpen)) {
             if (await roomIsOpen(a, ticket.roomId)) {
                 return ticket;
             }
@@ -179,10 +179,10 @@ async function setCustomFields(req: RoomRequest, a: Accessors): Promise<void> {
 /** /room.close: closes the visitor's open room without echoing a close-room back to RapidPro. */
 export async function closeTicket(req: RoomCloseRequest, a: Accessors, runtime: Runtime): Promise<void> {
     const store = storeOf(a);
-    const tickets = await store.byVisitor(req.token);
-    const open = tickets.filter((t) => isOpen(t) && (!req.ticketId || t.ticketId === req.ticketId));
+    const open = (await store.openByVisitor(req.token)).filter((t) => isOpen(t) && (!req.ticketId || t.ticketId === req.ticketId));
     if (open.length === 0) {
-        if (tickets.length === 0 && !(await a.read.getLivechatReader().getLivechatVisitorByToken(req.token))) {
+        const seen = (await store.byVisitor(req.token)).length > 0 || !!(await a.read.getLivechatReader().getLivechatVisitorByToken(req.token));
+        if (!seen) {
             throw notFound(`visitor ${req.token} not found`);
         }
         return;
@@ -208,7 +208,7 @@ export async function closeTicket(req: RoomCloseRequest, a: Accessors, runtime: 
 /** /visitor-message: posts the contact's message in its open room, as the visitor. */
 export async function postVisitorMessage(req: VisitorMessageRequest, a: Accessors, runtime: Runtime): Promise<string> {
     const store = storeOf(a);
-    const ticket = (await store.byVisitor(req.token)).filter((t) => t.state === 'open').sort((x, y) => y.openedAt - x.openedAt)[0];
+    const ticket = (await store.openByVisitor(req.token)).filter((t) => t.state === 'open').sort((x, y) => y.openedAt - x.openedAt)[0];
     if (!ticket) {
         throw notFound(`visitor ${req.token} has no open room`);
     }

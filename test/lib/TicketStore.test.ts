@@ -89,11 +89,23 @@ describe('TicketStore', () => {
         expect(await store.byVisitor('1234')).toEqual([]);
     });
 
-    it('stores every ticket under its room, ticket, visitor and kind keys', async () => {
+    it('stores every ticket under its room, ticket, visitor and kind keys, and an open one under its open-visitor key', async () => {
         await store.create(ticket('T1', 'R1', '1234'));
         expect(persistence.keysOf(Keys.room('R1'))).toEqual([[
-            'room:R1', 'misc:tickets:ticket:T1', 'misc:tickets:visitor:1234', 'misc:tickets:kind:open',
+            'room:R1', 'misc:tickets:ticket:T1', 'misc:tickets:visitor:1234', 'misc:tickets:open-visitor:1234', 'misc:tickets:kind:open',
         ]]);
+        await store.markClosed(ticket('T1', 'R1', '1234'), 5);
+        expect(persistence.keysOf(Keys.room('R1'))).toEqual([[
+            'room:R1', 'misc:tickets:ticket:T1', 'misc:tickets:visitor:1234', 'misc:tickets:kind:closed',
+        ]]);
+    });
+
+    it("reads a visitor's open tickets without its closed ones", async () => {
+        await store.create(ticket('T1', 'R1', '1234'));
+        await store.markClosed(ticket('T1', 'R1', '1234'), 5);
+        await store.create(ticket('T2', 'R2', '1234'));
+        expect((await store.openByVisitor('1234')).map((t) => t.ticketId)).toEqual(['T2']);
+        expect((await store.byVisitor('1234')).map((t) => t.ticketId).sort()).toEqual(['T1', 'T2']);
     });
 
     it('counts a closing ticket as open (its room is not closed yet) and a closed one as not', () => {
