@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench [-- --quick] [-- --out file]`: starts the development host
+// `npm run bench [-- --quick] [-- --out file]` (or `-- --soak`, see bench/soak.mjs): starts the development host
 // (`host/cli.mjs --fresh`) and measures, over HTTP as RapidPro and an agent
 // do, each operation's latency, throughput at 1 and 16 clients and host
 // (bridge) calls; then the same operations with many open tickets, and the
@@ -129,8 +129,19 @@ function flag(name) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 	const out = flag('--out');
 	try {
-		const results = await runBench({ quick: !!flag('--quick'), ...(typeof out === 'string' && { out: path.resolve(out) }) });
-		console.log(formatResults(results));
+		if (flag('--soak')) {
+			// `npm run bench -- --soak [--seconds N] [--clients N] [--agents N]`: the load test (bench/soak.mjs).
+			const { soak } = await import('./soak.mjs');
+			const number = (name, fallback) => (typeof flag(name) === 'string' ? Number(flag(name)) : fallback);
+			const result = await soak({
+				seconds: number('--seconds', 30), clients: number('--clients', 50), agents: number('--agents', 10),
+				...(typeof out === 'string' && { out: path.resolve(out) }),
+			});
+			process.exitCode = result.problems.length ? 1 : 0;
+		} else {
+			const results = await runBench({ quick: !!flag('--quick'), ...(typeof out === 'string' && { out: path.resolve(out) }) });
+			console.log(formatResults(results));
+		}
 	} catch (e) {
 		console.error(`bench: ${/** @type {any} */ (e)?.stack || e}`);
 		process.exitCode = 1;
