@@ -2,7 +2,7 @@ import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { Handler, json } from '../lib/EndpointGuard';
 import { parseRoomRequest } from '../lib/RoomRequest';
 import { Runtime } from '../lib/Runtime';
-import { openTicket } from '../lib/TicketOps';
+import { openTicket } from '../lib/OpenTicket';
 import { TicketsEndpoint } from './TicketsEndpoint';
 
 /** GET|POST /room → 200 {"id"}: opens (or finds) the ticket's livechat room. */

@@ -1,7 +1,7 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { Handler, json } from '../lib/EndpointGuard';
 import { Runtime } from '../lib/Runtime';
-import { postVisitorMessage } from '../lib/TicketOps';
+import { postVisitorMessage } from '../lib/PostVisitorMessage';
 import { parseVisitorMessageRequest } from '../lib/VisitorMessageRequest';
 import { TicketsEndpoint } from './TicketsEndpoint';
 

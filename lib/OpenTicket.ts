@@ -1,27 +1,16 @@
-import { Accessors } from './Accessors';
-import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/livechat';
-import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { Accessors } from './Accessors';
 import { conflict, messageOf, notFound, unavailable } from './AppError';
-import { toRoomAttachment } from './Attachments';
-import { historyWindowStart } from './history/SessionStart';
 import { scheduleHistory } from './history/HistoryJob';
-import { RoomCloseRequest } from './RoomCloseRequest';
+import { historyWindowStart } from './history/SessionStart';
+import { rocketChat, roomIsOpen, storeOf } from './RoomAccess';
 import { RoomRequest } from './RoomRequest';
 import { Runtime } from './Runtime';
 import { isOpen, Ticket, TicketStore } from './TicketStore';
-import { VisitorMessageRequest } from './VisitorMessageRequest';
 import { saveVisitor, visitorToSave } from './Visitor';
 
-export const CLOSED_BY_RAPIDPRO = 'Closed by RapidPro';
 const DUPLICATE_ROOM = 'Duplicate of another room for the same ticket';
-
-const storeOf = (a: Accessors) => new TicketStore(a.read.getPersistenceReader(), a.persis);
-
-async function roomIsOpen(a: Accessors, roomId: string): Promise<boolean> {
-    const room = (await a.read.getRoomReader().getById(roomId)) as ILivechatRoom | undefined;
-    return !!room && room.isOpen === true;
-}
 
 /**
  * /room: the ticket's room, opened if needed. RapidPro retries GET on connection
@@ -173,73 +162,5 @@ async function setCustomFields(req: RoomRequest, a: Accessors): Promise<void> {
         if (!known) {
             a.logger.warn(`ticket ${req.ticketId}: custom field "${key}" is not a livechat custom field in Rocket.Chat; skipped`);
         }
-    }
-}
-
-/** /room.close: closes the visitor's open room without echoing a close-room back to RapidPro. */
-export async function closeTicket(req: RoomCloseRequest, a: Accessors, runtime: Runtime): Promise<void> {
-    const store = storeOf(a);
-    const open = (await store.openByVisitor(req.token)).filter((t) => isOpen(t) && (!req.ticketId || t.ticketId === req.ticketId));
-    if (open.length === 0) {
-        const seen = (await store.byVisitor(req.token)).length > 0 || !!(await a.read.getLivechatReader().getLivechatVisitorByToken(req.token));
-        if (!seen) {
-            throw notFound(`visitor ${req.token} not found`);
-        }
-        return;
-    }
-    for (const ticket of open) {
-        // Marked first: the close handler runs as soon as Rocket.Chat closes the room and must see it.
-        await store.update({ ...ticket, state: 'closing' });
-        const room = await a.read.getRoomReader().getById(ticket.roomId);
-        if (room && (room as ILivechatRoom).isOpen) {
-            try {
-                await a.modify.getUpdater().getLivechatUpdater().closeRoom(room, CLOSED_BY_RAPIDPRO);
-            } catch (e) {
-                await store.update({ ...ticket, state: 'open' });
-                a.logger.error(`ticket ${ticket.ticketId}: Rocket.Chat could not close room ${ticket.roomId}: ${messageOf(e)}`);
-                throw unavailable('Rocket.Chat could not close the room now');
-            }
-        }
-        await store.markClosed(ticket, runtime.now());
-        a.logger.info(`ticket ${ticket.ticketId} closed by RapidPro`);
-    }
-}
-
-/** /visitor-message: posts the contact's message in its open room, as the visitor. */
-export async function postVisitorMessage(req: VisitorMessageRequest, a: Accessors, runtime: Runtime): Promise<string> {
-    const store = storeOf(a);
-    const ticket = (await store.openByVisitor(req.token)).filter((t) => t.state === 'open').sort((x, y) => y.openedAt - x.openedAt)[0];
-    if (!ticket) {
-        throw notFound(`visitor ${req.token} has no open room`);
-    }
-    // The stored ids are all Rocket.Chat needs to post; fetching the room and the
-    // visitor first would cost two more calls across the runtime on the busiest path.
-    const room = { id: ticket.roomId, type: RoomType.LIVE_CHAT } as IRoom;
-    const visitor = { ...ticket.visitor } as IVisitor;
-    const builder = a.modify.getCreator().startLivechatMessage()
-        .setRoom(room)
-        .setVisitor(visitor)
-        .setText(req.text)
-        .setAttachments(req.attachments.map(toRoomAttachment));
-    try {
-        return await a.modify.getCreator().finish(builder);
-    } catch (e) {
-        if (!(await roomIsOpen(a, ticket.roomId))) {
-            // Closed under us. The ticket is left to the close handler, which may not have run yet:
-            // closing it here first would make the handler skip RapidPro's close-room.
-            throw notFound(`visitor ${req.token} has no open room`);
-        }
-        a.logger.error(`ticket ${ticket.ticketId}: Rocket.Chat refused a visitor message: ${messageOf(e)}`);
-        throw unavailable('Rocket.Chat could not post the message now');
-    }
-}
-
-/** Runs a Rocket.Chat call whose failure the client may retry: logged in full, answered 503. */
-async function rocketChat<T>(what: string, a: Accessors, call: () => Promise<T>): Promise<T> {
-    try {
-        return await call();
-    } catch (e) {
-        a.logger.error(`Rocket.Chat could not ${what}: ${messageOf(e)}`);
-        throw unavailable(`Rocket.Chat could not ${what} now`);
     }
 }
