@@ -11,45 +11,17 @@
 // the host's memory and the app's stored records were sampled throughout.
 // Prints a summary and writes bench/soak-results.json.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { appUrl, login, setAppSettings, startHostProcess, startReceiver, waitFor } from '../test/e2e/helpers/index.mjs';
+import { closeConnections, request } from './http.mjs';
 
 const SECRET = 'SOAK23456789ABCDEFGHJKLMNPQRSTUV';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const KINDS = ['misc:tickets:kind:open', 'misc:tickets:kind:closed', 'misc:tickets:outbox:failed'];
 /** Queued and given-up events each carry an entry key; a ticket's drain-job marker a job key. */
 const PREFIXES = ['misc:tickets:outbox:entry:', 'misc:tickets:outbox:job:'];
-
-// Keep-alive connections, as RapidPro's client and agents' browsers use; free sockets go before the server's 5 s idle close.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
-
-/** @returns {Promise<{ status: number, json: any, text: string }>} */
-function request(url, { method = 'GET', headers = {}, json, timeoutMs = 60000 } = {}) {
-	const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
-	const allHeaders = { ...(payload && { 'content-type': 'application/json', 'content-length': String(payload.length) }), ...headers };
-	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, headers: allHeaders, agent, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let parsed;
-				try {
-					parsed = text ? JSON.parse(text) : undefined;
-				} catch {
-					parsed = undefined;
-				}
-				resolve({ status: res.statusCode || 0, json: parsed, text });
-			});
-		});
-		req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
-		req.on('error', reject);
-		req.end(payload);
-	});
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const between = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
@@ -360,7 +332,7 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 		log(`soak: results in ${path.relative(process.cwd(), out)}`);
 		return results;
 	} finally {
-		agent.destroy();
+		closeConnections();
 		await receiver.close();
 		await host.stop();
 		fs.rmSync(configDir, { recursive: true, force: true });
