@@ -6,6 +6,9 @@ export const JobId = {
     Sweep: 'tickets-sweep',
     /** Posts the chatbot history into a new room: data `HistoryJobData`. */
     History: 'tickets-history',
+    /** Every ten minutes: settles open tickets whose room was closed without the app hearing of it. */
+    Reconcile: 'tickets-reconcile',
 };
 
 export const SWEEP_INTERVAL = '60 seconds';
+export const RECONCILE_INTERVAL = '10 minutes';

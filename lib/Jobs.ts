@@ -1,7 +1,8 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 import { historyJob } from './history/HistoryJob';
-import { JobId, SWEEP_INTERVAL } from './JobIds';
+import { JobId, RECONCILE_INTERVAL, SWEEP_INTERVAL } from './JobIds';
+import { reconcileClosedRooms } from './Reconcile';
 import { Runtime } from './Runtime';
 import { TicketStore } from './TicketStore';
 
@@ -36,6 +37,13 @@ export function jobs(runtime: Runtime): Array<IProcessor> {
                         await store.remove(ticket);
                     }
                 }
+            },
+        },
+        {
+            id: JobId.Reconcile,
+            startupSetting: { type: StartupType.RECURRING, interval: RECONCILE_INTERVAL, skipImmediate: true },
+            async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
+                await reconcileClosedRooms(runtime, { read, modify, http, persis, logger: runtime.loggerOf(this) });
             },
         },
         historyJob(runtime),
