@@ -105,6 +105,19 @@ describe('chatbot history and settings', () => {
 		assert.equal((await rp.visitorMessage('3004', 'still works')).status, 201);
 	});
 
+	it('gives a RapidPro API slower than request_timeout up for this attempt and posts on the retry', async () => {
+		await setAppSettings(host.url, auth, host.appId, { rapidpro_api_token: api.token });
+		await new Promise((r) => setTimeout(r, 300));
+		api.add(contact(3005), [{ direction: 'in', text: 'devagar', created_on: new Date(Date.now() - 60000).toISOString() }]);
+		api.fail({ delayMs: 3000 }); // request_timeout is 2 s
+		const res = await rp.openRoom('H-5', '3005');
+		assert.equal(res.status, 200, 'the ticket does not wait for the API');
+		await waitFor(() => /ticket H-5: chatbot history not read \(attempt 1\): RapidPro API request failed/.test(host.output()), { what: 'the timeout log' });
+		api.fail(undefined);
+		const [summary] = await waitFor(async () => { const s = await summaries(res.json.id); return s.length > 0 && s; }, { timeoutMs: 15000, what: 'the summary after the timeout' });
+		assert.match(summary.msg, /\*\*Contact:\*\* devagar/);
+	});
+
 	it('refuses a setting value it cannot use and keeps the old one', async () => {
 		await setAppSettings(host.url, auth, host.appId, { request_timeout: 'soon' });
 		assert.equal((await settings()).request_timeout.value, 2);
