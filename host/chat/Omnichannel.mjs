@@ -5,6 +5,7 @@
 // IPostSystemMessageSent), a new room IPostLivechatRoomStarted, a close
 // IPostLivechatRoomClosed. Post-events are not awaited, as in Rocket.Chat.
 import { messageToApp, roomToApp } from './convert.mjs';
+import { KeyedQueue } from './KeyedQueue.mjs';
 
 export class Omnichannel {
 	/**
@@ -19,8 +20,8 @@ export class Omnichannel {
 		this.manager = undefined;
 		/** @type {Set<Promise<any>>} events still running (tests and shutdown wait on them) */
 		this.pending = new Set();
-		/** @type {Map<string, Promise<void>>} room creations in progress, by visitor id */
-		this.creating = new Map();
+		/** room creations, one at a time per visitor id */
+		this.creating = new KeyedQueue();
 	}
 
 	/** Departments from the config, by id or name. */
@@ -99,12 +100,7 @@ export class Omnichannel {
 	async createRoom(params) {
 		// One at a time per visitor, so "one open room per visitor" holds when requests race:
 		// the check and the insert below are separate awaits.
-		const key = params.visitor._id;
-		const created = (this.creating.get(key) || Promise.resolve()).then(() => this.createRoomNow(params));
-		const settled = created.then(() => undefined, () => undefined);
-		this.creating.set(key, settled);
-		settled.then(() => this.creating.get(key) === settled && this.creating.delete(key));
-		return created;
+		return this.creating.run(params.visitor._id, () => this.createRoomNow(params));
 	}
 
 	async createRoomNow({ visitor, agent, departmentId, source, customFields }) {

@@ -2,28 +2,16 @@
 // Livechat visitors, unique by token (as Rocket.Chat's registerGuest does:
 // registering a known token updates that visitor).
 import { randomId } from './ids.mjs';
+import { KeyedQueue } from './KeyedQueue.mjs';
 
 export class Visitors {
 	/** @param {import('../store.mjs').Store} store */
 	constructor(store) {
 		this.store = store;
-		this.counter = 0;
-		/** @type {Map<string, Promise<unknown>>} the tail of the work queued per key */
-		this.queues = new Map();
-	}
-
-	/**
-	 * Runs `fn` after every earlier call for the same key. Rocket.Chat's
-	 * registerGuest is one atomic upsert by token; here it is a read then a
-	 * write, so concurrent registrations of one token would otherwise create two
-	 * visitors (and rooms that "do not belong" to the token's visitor).
-	 */
-	exclusive(key, fn) {
-		const run = (this.queues.get(key) || Promise.resolve()).then(fn, fn);
-		const tail = run.catch(() => undefined);
-		this.queues.set(key, tail);
-		tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
-		return run;
+		// Rocket.Chat's registerGuest is one atomic upsert by token; here it is a read
+		// then a write, so concurrent registrations of one token would otherwise create
+		// two visitors (and rooms that "do not belong" to the token's visitor).
+		this.queue = new KeyedQueue();
 	}
 
 	byId(id) {
@@ -38,7 +26,7 @@ export class Visitors {
 	/** Create or update by token; returns the raw visitor. */
 	async register(fields) {
 		if (!fields.token) throw new Error('error-invalid-token');
-		return this.exclusive(`token:${fields.token}`, () => this.upsert(fields));
+		return this.queue.run(`token:${fields.token}`, () => this.upsert(fields));
 	}
 
 	async upsert(fields) {
@@ -69,7 +57,7 @@ export class Visitors {
 	}
 
 	nextNumber() {
-		return this.exclusive('guestCounter', async () => {
+		return this.queue.run('guestCounter', async () => {
 			const n = ((await this.store.get('serverSettings', 'guestCounter')) || 0) + 1;
 			await this.store.put('serverSettings', 'guestCounter', n);
 			return n;
