@@ -3,9 +3,8 @@ import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/sch
 import { JobId } from '../JobIds';
 import { messageOf } from '../AppError';
 import { Runtime } from '../Runtime';
-import { originOf } from '../Url';
 import { historySummaries } from './HistoryFormat';
-import { ApiFailure, fetchContactMessages } from './RapidProApi';
+import { ApiFailure, fetchContactMessages, historyApiBase } from './RapidProApi';
 
 export interface HistoryJobData {
     ticketId: string;
@@ -37,7 +36,7 @@ export function historyJob(runtime: Runtime): IProcessor {
             if (!config.apiToken || !job.contactUuid) {
                 return;
             }
-            const apiBase = config.apiUrl || originOf((await runtime.webhookUrl(read)) || '');
+            const apiBase = historyApiBase(config.apiUrl, await runtime.webhookUrl(read));
             if (!apiBase) {
                 logger.warn(`ticket ${job.ticketId}: no chatbot history, the RapidPro API URL is not known yet`);
                 return;

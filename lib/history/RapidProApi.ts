@@ -5,6 +5,11 @@ import { RapidProMessage } from './HistoryFormat';
 /** At most this many pages (RapidPro serves up to 250 messages a page) per room. */
 export const MAX_HISTORY_PAGES = 8;
 
+/** Where the history is read: the API URL setting, else the origin of the webhook URL RapidPro registered (PROTOCOL §4). */
+export function historyApiBase(apiUrl: string, webhookUrl: string | undefined): string {
+    return apiUrl || originOf(webhookUrl || '');
+}
+
 /** A failed API read; `transient` ones are worth another try later. */
 export class ApiFailure extends Error {
     constructor(message: string, public readonly transient: boolean) {

@@ -1,4 +1,5 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { historyApiBase } from '../history/RapidProApi';
 import { Runtime } from '../Runtime';
 import { TicketStore } from '../TicketStore';
 import { hostOf } from '../Url';
@@ -15,7 +16,7 @@ export async function readStatus(runtime: Runtime, read: IRead, modify: IModify,
         outbox.failed(),
     ]);
     const last = failed.sort((a, b) => (b.failedAt || 0) - (a.failedAt || 0))[0];
-    const apiBase = config.apiUrl || (webhookUrl ? hostOf(webhookUrl) : '');
+    const apiHost = hostOf(historyApiBase(config.apiUrl, webhookUrl));
     return {
         secretSet: config.secret !== '',
         webhookHost: webhookUrl ? hostOf(webhookUrl) : undefined,
@@ -23,7 +24,7 @@ export async function readStatus(runtime: Runtime, read: IRead, modify: IModify,
         pending,
         failed: failed.length,
         lastFailure: last ? { type: last.payload.type, ticketId: last.ticketId, error: last.lastError || '' } : undefined,
-        history: !config.apiToken ? 'off' : apiBase ? hostOf(apiBase) || apiBase : 'no-url',
+        history: !config.apiToken ? 'off' : apiHost || 'no-url',
         problems: config.problems,
     };
 }
