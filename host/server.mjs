@@ -108,7 +108,7 @@ export async function startHost({
 			server.close(() => resolve(undefined));
 			server.closeIdleConnections();
 		});
-		bridges.raw.SchedulerBridge.stop();
+		await bridges.raw.SchedulerBridge.stop();
 		await omni.settle();
 		await manager.unload(false).catch((e) => log(`[host] unloading apps: ${e?.message || e}`));
 		/** @type {any} */ (manager).__hostClosed = true;

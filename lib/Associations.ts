@@ -21,8 +21,11 @@ export const Keys = {
     /** Webhook events waiting for delivery, all of them and per ticket. */
     anyPending: () => misc('tickets:outbox:pending'),
     pendingFor: (ticketId: string) => misc(`tickets:outbox:ticket:${ticketId}`),
-    /** The marker of the scheduled job draining one ticket's queue. */
+    /** The marker of a delivery job scheduled for one ticket. */
     drainJob: (ticketId: string) => misc(`tickets:outbox:job:${ticketId}`),
+    /** The lease of the delivery pass running now: all of them, and one by its token. */
+    passLeases: () => misc('tickets:outbox:pass'),
+    passLease: (token: string) => misc(`tickets:outbox:pass:${token}`),
     /** One queued or failed event, to update or remove it alone. */
     entry: (entryId: string) => misc(`tickets:outbox:entry:${entryId}`),
     /** Webhook events given up on, kept for the admin's status and retry. */

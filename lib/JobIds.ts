@@ -1,8 +1,8 @@
 /** Scheduler processor ids, registered by the app and used when scheduling. */
 export const JobId = {
-    /** Drains one ticket's webhook queue: data `{ ticketId }`. */
+    /** A webhook delivery pass over every ticket with a due event: data `{ ticketId }` of the ticket that asked for it. */
     Deliver: 'tickets-deliver-webhooks',
-    /** Every minute: drains any queue whose job was lost, removes closed tickets past their grace period. */
+    /** Every minute: a delivery pass (for events whose job was lost), removes closed tickets past their grace period. */
     Sweep: 'tickets-sweep',
     /** Posts the chatbot history into a new room: data `HistoryJobData`. */
     History: 'tickets-history',

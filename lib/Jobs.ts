@@ -10,7 +10,7 @@ import { TicketStore } from './TicketStore';
 export const CLOSED_GRACE_MS = 10 * 60 * 1000;
 
 /**
- * The scheduler jobs: webhook delivery per ticket, and the sweep that keeps
+ * The scheduler jobs: webhook delivery passes, and the sweep that keeps
  * queues and storage tidy. Processors are methods, not arrows: the runtime calls
  * them with the app as `this`, whose logger is the one that reaches the app's logs.
  */
@@ -18,11 +18,10 @@ export function jobs(runtime: Runtime): Array<IProcessor> {
     return [
         {
             id: JobId.Deliver,
+            // A pass over every due ticket, whichever ticket scheduled the job (`ticketId` in its data is for
+            // reading the scheduler's collection): the jobs run one at a time, and one pass serves all.
             async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
-                if (typeof context.ticketId === 'string') {
-                    const token = typeof context.token === 'string' ? context.token : undefined;
-                    await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drain(context.ticketId, token);
-                }
+                await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drainAll();
             },
         },
         {

@@ -39,7 +39,12 @@ export interface OutboxDeps {
 
 /** Slack on top of the request timeout before an in-flight event is assumed abandoned by its sender. */
 const IN_FLIGHT_MARGIN_MS = 2000;
-/** The marker of the one scheduled job that drains a ticket; stored under the ticket's queue key. */
+/**
+ * The marker of a scheduled delivery job for one ticket, stored under the
+ * ticket's queue key. It only spares scheduling a second job for the same
+ * moment: it guards no event (the pass lease does), so a marker wrongly taken
+ * for lost costs one extra job run, never a duplicate.
+ */
 export interface DrainJob {
     kind: typeof DRAIN_JOB;
     ticketId: string;
@@ -47,7 +52,16 @@ export interface DrainJob {
     token: string;
 }
 
+/** Held by the one delivery pass running at a time (any job, any instance). */
+export interface PassLease {
+    kind: typeof PASS_LEASE;
+    token: string;
+    /** When the pass must be over: it starts no send that could end later. */
+    until: number;
+}
+
 const DRAIN_JOB = 'drain-job';
+const PASS_LEASE = 'pass-lease';
 
 /**
  * A queued event's keys. Rocket.Chat updates only a record whose key list is
@@ -59,12 +73,24 @@ const DRAIN_JOB = 'drain-job';
 const pendingKeys = (entry: OutboxEntry) => [Keys.entry(entry.id), Keys.pendingFor(entry.ticketId), Keys.anyPending()];
 const isDrainJob = (record: OutboxEntry | DrainJob): record is DrainJob => (record as DrainJob).kind === DRAIN_JOB;
 
-/** A job due this long ago that has not moved its marker is taken as lost (its instance died). */
-const LOST_JOB_MS = 2 * 60 * 1000;
+/**
+ * A marker this much past its time is not trusted to stand for a coming job:
+ * its job may have been dropped (Rocket.Chat removes a one-time job that comes
+ * due while the app is disabled; a run cut by the runtime's timeout is marked
+ * failed and never runs again). It may also just be waiting its turn behind
+ * slow runs; then the new job scheduled beside it is one more pass, harmless.
+ */
+const MARKER_TRUSTED_MS = 60 * 1000;
 /** How soon a queue whose head another sender may hold is looked at again. */
 const RECHECK_MS = 1000;
-/** A drain stops and hands over to a new job before the runtime's call timeout (30 s) could cut it. */
-const DRAIN_BUDGET_MS = 20000;
+/**
+ * A pass starts no send that could end past this long after it began, so it is
+ * over before the runtime's call timeout (30 s) cuts its job; a request timeout
+ * longer than this still gets one send per ticket per pass.
+ */
+export const PASS_LIMIT_MS = 25000;
+/** Tickets a pass sends to at once: one slow RapidPro answer holds up one ticket, not the pass. */
+export const PASS_PARALLEL = 8;
 
 /** Last sequence number given out here: events of the same time keep the order they were added in. */
 let lastSeq = 0;
@@ -77,14 +103,19 @@ let lastSeq = 0;
  * Two kinds of sender, never both on one event:
  * - the creator of an event sends it at once when it is the head of its queue
  *   (the common case: no wait for the scheduler), and nothing else;
- * - otherwise one chain of scheduler jobs per ticket drains the queue (shared by
- *   every instance of a cluster), with growing back-off on failures. It leaves a
- *   fresh head alone until its creator has either sent it or marked it deferred.
+ * - otherwise a delivery pass sends it: one pass at a time over every ticket
+ *   with a due event (PassLease), several tickets at once, each in order. Any
+ *   delivery job runs a pass, and so does the sweep. Rocket.Chat's scheduler
+ *   runs delivery jobs one at a time per instance (Agenda, concurrency 1), so
+ *   one job per ticket would queue every ticket behind one slow RapidPro
+ *   answer; a pass instead serves every due ticket in one run, and the jobs
+ *   queued behind it find little left. A pass leaves a fresh head alone until
+ *   its creator has either sent it or marked it deferred.
  */
 export class Outbox {
     constructor(private readonly deps: OutboxDeps) {}
 
-    /** Stores an event and sends it now if nothing is ahead of it; otherwise the ticket's job will. */
+    /** Stores an event and sends it now if nothing is ahead of it; otherwise a delivery pass will. */
     public async enqueue(payload: WebhookPayload, eventTime: number): Promise<void> {
         const id = await this.add(payload, eventTime);
         await this.sendOwn(payload.ticketId, id);
@@ -92,7 +123,7 @@ export class Outbox {
 
     /**
      * Stores an event in its ticket's queue; returns its id for `sendOwn`.
-     * `holdMs` keeps it back that long and leaves it to the ticket's job.
+     * `holdMs` keeps it back that long and leaves it to a delivery pass.
      */
     public async add(payload: WebhookPayload, eventTime: number, holdMs = 0): Promise<string> {
         const now = this.deps.now();
@@ -115,8 +146,8 @@ export class Outbox {
 
     /**
      * The creator's attempt: sends its own event when it heads the queue. When
-     * something is ahead, the event is marked deferred (the job may send it) and
-     * the ticket's job is made sure of.
+     * something is ahead, the event is marked deferred (a pass may send it) and
+     * a delivery job is made sure of.
      */
     public async sendOwn(ticketId: string, mine: string): Promise<void> {
         const { queue, job } = await this.read(ticketId);
@@ -128,7 +159,7 @@ export class Outbox {
             if (!own.deferred) {
                 await this.deps.persis.updateByAssociations(pendingKeys(own), { ...own, deferred: true }, false);
             }
-            return this.scheduleDrain(ticketId, this.whenJobCan(queue[0], await this.deps.target()), job);
+            return this.scheduleDrain(ticketId, this.whenPassCan(queue[0], await this.deps.target()), job);
         }
         if (own.nextAttemptAt > this.deps.now()) {
             return this.scheduleDrain(ticketId, own.nextAttemptAt, job);
@@ -142,34 +173,59 @@ export class Outbox {
             return this.retryLater(own, outcome.reason, job);
         }
         if (queue.length > 1) {
-            // Events queued behind this one were left to the job: let it start now.
+            // Events queued behind this one were left to a pass: let one start now.
             await this.scheduleDrain(ticketId, this.deps.now(), job);
         }
     }
 
     /**
-     * The ticket's job: sends due events in order until the queue is empty, the
-     * head must wait, or the time budget is spent, and schedules the next run.
-     * A job whose marker a later schedule replaced exits, so one chain drains a
-     * ticket, never several at once (after a restart every overdue job fires
-     * together). Without a token (the sweep) it runs regardless.
+     * The delivery pass: drains every ticket with a due event, `PASS_PARALLEL`
+     * tickets at a time, each in order, until `PASS_LIMIT_MS` is spent. Only
+     * one pass runs at a time (any instance, any job): one finding another's
+     * lease leaves the work to it and exits.
      */
-    public async drain(ticketId: string, jobToken?: string): Promise<void> {
+    public async drainAll(): Promise<void> {
+        const due = await this.dueTickets();
+        if (due.length === 0) {
+            return;
+        }
+        const target = await this.deps.target();
         const started = this.deps.now();
+        const deadline = started + Math.max(PASS_LIMIT_MS, target.timeoutMs);
+        const lease = await this.takeLease(deadline + IN_FLIGHT_MARGIN_MS);
+        if (!lease) {
+            return;
+        }
+        try {
+            let next = 0;
+            const worker = async () => {
+                while (next < due.length) {
+                    const ticketId = due[next++];
+                    await this.drain(ticketId, deadline);
+                }
+            };
+            await Promise.all(Array.from({ length: Math.min(PASS_PARALLEL, due.length) }, worker));
+        } finally {
+            await this.deps.persis.removeByAssociation(Keys.passLease(lease.token));
+        }
+    }
+
+    /**
+     * One ticket's part of a pass: sends due events in order until the queue is
+     * empty, the head must wait, or a send could end past `deadline`, and makes
+     * sure of a job for what is left. Called by a pass, which holds the lease.
+     */
+    public async drain(ticketId: string, deadline?: number): Promise<void> {
+        const end = deadline !== undefined ? deadline : this.deps.now() + Math.max(PASS_LIMIT_MS, (await this.deps.target()).timeoutMs);
         for (;;) {
             const { queue, job, markers } = await this.read(ticketId);
             const now = this.deps.now();
-            // Checked on every round, not only the first: a chain whose marker was replaced stops before its next send.
-            if (jobToken !== undefined && job && job.token !== jobToken && job.at > now - LOST_JOB_MS) {
-                return;
-            }
             if (queue.length === 0) {
                 if (!job) {
                     return;
                 }
                 // Look once more after removing the markers (each call removes one): an event added
-                // meanwhile saw this job running, so it started no chain of its own, and would
-                // otherwise wait for the sweep.
+                // meanwhile may have counted on this ticket's marker instead of scheduling a job.
                 for (let i = 0; i < markers; i++) {
                     await this.deps.persis.removeByAssociation(Keys.drainJob(ticketId));
                 }
@@ -177,11 +233,11 @@ export class Outbox {
             }
             const head = queue[0];
             const target = await this.deps.target();
-            const when = this.whenJobCan(head, target);
+            const when = this.whenPassCan(head, target);
             if (when > now) {
                 return this.scheduleDrain(ticketId, when, job, true);
             }
-            if (now - started > DRAIN_BUDGET_MS) {
+            if (now + target.timeoutMs > end) {
                 return this.scheduleDrain(ticketId, now, job, true);
             }
             const outcome = await this.send(head, target);
@@ -196,11 +252,11 @@ export class Outbox {
     }
 
     /**
-     * When the job may send this head: after its back-off; and for a fresh event
+     * When a pass may send this head: after its back-off; and for a fresh event
      * that its creator neither sent nor deferred yet, once the creator must be
      * done (looking again every second meanwhile, as it usually is at once).
      */
-    private whenJobCan(head: OutboxEntry, target: DeliveryTarget): number {
+    private whenPassCan(head: OutboxEntry, target: DeliveryTarget): number {
         const now = this.deps.now();
         const inFlightUntil = head.createdAt + target.timeoutMs + IN_FLIGHT_MARGIN_MS;
         if (head.attempts === 0 && !head.deferred && inFlightUntil > now) {
@@ -209,24 +265,39 @@ export class Outbox {
         return head.nextAttemptAt;
     }
 
-    /** Drains every ticket with a due event and no live job: the safety net for lost jobs. */
-    public async drainAll(): Promise<void> {
+    /** Tickets with an event due now, the longest waiting first. */
+    private async dueTickets(): Promise<Array<string>> {
         const records = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<OutboxEntry | DrainJob>;
         const now = this.deps.now();
-        const due: { [ticketId: string]: true } = Object.create(null);
-        const live: { [ticketId: string]: true } = Object.create(null);
+        const since: { [ticketId: string]: number } = Object.create(null);
         for (const record of records) {
-            if (isDrainJob(record)) {
-                if (record.at > now - LOST_JOB_MS) {
-                    live[record.ticketId] = true;
-                }
-            } else if (record.nextAttemptAt <= now) {
-                due[record.ticketId] = true;
+            if (!isDrainJob(record) && record.nextAttemptAt <= now) {
+                since[record.ticketId] = Math.min(since[record.ticketId] ?? Infinity, record.nextAttemptAt);
             }
         }
-        for (const ticketId of Object.keys(due).filter((t) => !live[t])) {
-            await this.drain(ticketId);
+        return Object.keys(since).sort((a, b) => since[a] - since[b]);
+    }
+
+    /**
+     * Takes the pass lease, or returns nothing when another pass holds one.
+     * Write first, then read: of two passes starting together, the later
+     * reader sees the other's lease and backs off, so at most one goes on
+     * (both may back off; the jobs behind them try again). A lease outlives
+     * its pass only if its instance died, and then only until `until`.
+     */
+    private async takeLease(until: number): Promise<PassLease | undefined> {
+        const lease: PassLease = { kind: PASS_LEASE, token: `${this.deps.now()}:${Math.floor(Math.random() * 1e12)}`, until };
+        await this.deps.persis.createWithAssociations(lease, [Keys.passLease(lease.token), Keys.passLeases()]);
+        const leases = (await this.deps.reader.readByAssociation(Keys.passLeases())) as Array<PassLease>;
+        const now = this.deps.now();
+        for (const other of leases.filter((l) => l.token !== lease.token && l.until <= now)) {
+            await this.deps.persis.removeByAssociation(Keys.passLease(other.token));
         }
+        if (leases.some((l) => l.token !== lease.token && l.until > now)) {
+            await this.deps.persis.removeByAssociation(Keys.passLease(lease.token));
+            return undefined;
+        }
+        return lease;
     }
 
     public async pendingCount(): Promise<number> {
@@ -256,9 +327,9 @@ export class Outbox {
     }
 
     /**
-     * The ticket's queue in order, and its scheduled job if any: one read, as
-     * both share the ticket's key. Two schedulers upserting at the same moment
-     * can leave two markers (an upsert is not exclusive); the latest is the job's.
+     * The ticket's queue in order, and its latest job marker if any: one read,
+     * as both share the ticket's key. Two schedulers upserting at the same
+     * moment can leave two markers (an upsert is not exclusive).
      */
     private async read(ticketId: string): Promise<{ queue: Array<OutboxEntry>; job?: DrainJob; markers: number }> {
         const records = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<OutboxEntry | DrainJob>;
@@ -286,13 +357,13 @@ export class Outbox {
         }
     }
 
-    private async retryLater(entry: OutboxEntry, reason: string, job: DrainJob | undefined, ownChain = false): Promise<void> {
+    private async retryLater(entry: OutboxEntry, reason: string, job: DrainJob | undefined, inPass = false): Promise<void> {
         const attempts = entry.attempts + 1;
         const nextAttemptAt = this.deps.now() + retryDelayMs(attempts);
         const updated: OutboxEntry = { ...entry, attempts, nextAttemptAt, lastError: reason };
         await this.deps.persis.updateByAssociations(pendingKeys(entry), updated, false);
         this.deps.logger.warn(`${entry.payload.type} for ticket ${entry.ticketId} not delivered (attempt ${attempts}): ${reason}; next try in ${Math.round((nextAttemptAt - this.deps.now()) / 1000)} s`);
-        await this.scheduleDrain(entry.ticketId, nextAttemptAt, job, ownChain);
+        await this.scheduleDrain(entry.ticketId, nextAttemptAt, job, inPass);
     }
 
     private async giveUp(entry: OutboxEntry, reason: string): Promise<void> {
@@ -304,26 +375,25 @@ export class Outbox {
 
 
     /**
-     * Makes sure a job drains the ticket at `at`: none is added when the
-     * ticket's job already runs earlier, or is due or running now (unless it
-     * is the caller's own chain moving on); otherwise the marker moves to `at`,
-     * so the job it replaces exits when it fires.
+     * Makes sure a delivery job runs at `at` for this ticket. Skipped when the
+     * ticket's marker promises a job by then: a future one; or, for a creator,
+     * one due a moment ago, queued or running, whose pass will look at this
+     * ticket (a pass itself never counts on such a marker: it may be its own,
+     * and it is leaving the ticket). A marker past `MARKER_TRUSTED_MS` promises
+     * nothing. An extra job costs one pass; a missing one, a wait for the sweep.
      */
-    private async scheduleDrain(ticketId: string, at: number, job: DrainJob | undefined, ownChain = false): Promise<void> {
+    private async scheduleDrain(ticketId: string, at: number, job: DrainJob | undefined, inPass = false): Promise<void> {
         const now = this.deps.now();
         const when = Math.max(at, now);
         if (job && job.at > now && job.at <= when) {
             return;
         }
-        // A running job reads the queue again before it stops, so it finds what was added. Replacing its
-        // marker would start a second chain at once, and two chains send the same events twice.
-        if (job && !ownChain && job.at <= now && job.at > now - LOST_JOB_MS) {
+        if (job && !inPass && job.at <= now && job.at > now - MARKER_TRUSTED_MS) {
             return;
         }
-        // A token, not the time: two schedulers racing often pick the same time, and only the last marker's job may run.
         const marker: DrainJob = { kind: DRAIN_JOB, ticketId, at: when, token: `${when}:${Math.floor(Math.random() * 1e12)}` };
         await this.deps.persis.updateByAssociations([Keys.drainJob(ticketId), Keys.pendingFor(ticketId), Keys.anyPending()], marker, true);
-        await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(when), data: { ticketId, token: marker.token } });
+        await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(when), data: { ticketId } });
     }
 }
 

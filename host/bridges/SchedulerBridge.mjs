@@ -1,141 +1,125 @@
 // @ts-check
-// The app's scheduler, kept like Rocket.Chat's Agenda jobs: persisted in the
-// store (they survive a host restart and an app disable/enable), fired by
-// calling the processor the engine registered (AppSchedulerManager wraps it:
-// it skips the run while the app is disabled). The processor receives
-// `{...job data, jobId}` as in Rocket.Chat. A due job whose processor is not
-// registered yet (app still starting) waits for it.
-import { randomId } from '../chat/ids.mjs';
-import { bridges, unsupported } from './engine.mjs';
+// Rocket.Chat: apps/meteor/app/apps/server/bridges/scheduler.ts AppSchedulerBridge (7.x/8.x):
+// the app's jobs are Agenda jobs (`agenda/Agenda.mjs`, a copy of @rocket.chat/agenda)
+// in the store's `jobs` collection, so they survive a host restart and an app
+// disable/enable. As in Rocket.Chat: `defaultConcurrency: 1` (one run at a
+// time per processor per instance; the engine names processors
+// `<id>_<appId>`), the default 5 s poll and 10 min lock lifetime, one-time
+// jobs removed after a successful run, errors logged and swallowed. The
+// processor receives the job's data without `appId`, plus `jobId`.
+import { bridges } from './engine.mjs';
+import { Agenda } from './agenda/Agenda.mjs';
 
-const UNITS = { ms: 1, millisecond: 1, second: 1e3, sec: 1e3, minute: 6e4, min: 6e4, hour: 36e5, day: 864e5, week: 6048e5 };
-
-/** "5 seconds", "in 2 minutes", "1.5 hours", 3000 (ms), or a cron "*\/N * * * *". */
-export function parseInterval(value) {
-	if (typeof value === 'number') return value;
-	const text = String(value).trim().toLowerCase();
-	const cron = text.match(/^(\*|\*\/(\d+)) \* \* \* \*$/);
-	if (cron) return (cron[2] ? Number(cron[2]) : 1) * 6e4;
-	let total = 0;
-	let matched = false;
-	for (const [, n, unit] of text.replace(/^in /, '').matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+?)s?\b/g)) {
-		const ms = UNITS[unit];
-		if (!ms) break;
-		total += Number(n) * ms;
-		matched = true;
-	}
-	if (!matched) throw unsupported(`Scheduler interval "${value}"`);
-	return total;
+/** Rocket.Chat: scheduler.ts _callProcessor. */
+function callProcessor(processor) {
+	return async (job) => {
+		const data = job.attrs.data || {};
+		// for internal use, not the app's
+		delete data.appId;
+		data.jobId = String(job.attrs._id);
+		await processor(data);
+		// Agenda keeps a run one-time ('normal') job; Rocket.Chat removes it after a successful run only.
+		if (job.attrs.type === 'normal') await job.agenda.cancel((d) => d._id === job.attrs._id);
+	};
 }
 
-function parseWhen(when) {
-	if (when instanceof Date) return when.getTime();
-	const date = Date.parse(String(when));
-	if (!Number.isNaN(date) && /\d{4}-\d{2}-\d{2}/.test(String(when))) return date;
-	return Date.now() + parseInterval(when);
-}
+/** bson's ObjectId accepts 24 hex digits; Rocket.Chat cancels by name what is not one. */
+const isObjectId = (id) => /^[0-9a-f]{24}$/i.test(id);
 
 export class HostSchedulerBridge extends bridges.SchedulerBridge {
-	/** @param {{ store: import('../store.mjs').Store, log: (line: string) => void }} ctx */
-	constructor({ store, log }) {
+	/** @param {{ store: import('../store.mjs').Store, log: (line: string) => void, agenda?: Record<string, any> }} ctx */
+	constructor({ store, log, agenda = {} }) {
 		super();
-		this.store = store;
 		this.log = log;
-		/** @type {Map<string, Function>} processor id → engine-wrapped processor */
-		this.processors = new Map();
-		/** @type {Map<string, any>} job id → job */
-		this.jobs = new Map();
-		this.running = new Set();
-		this.timer = undefined;
-		this.stopped = false;
+		this.scheduler = new Agenda({ store, log, defaultConcurrency: 1, ...agenda });
+		this.isConnected = false;
 	}
 
-	/** Loads persisted jobs (called once at host start). */
+	/** Host start: Rocket.Chat's apps orchestrator starts the scheduler when the apps load. */
 	async load() {
-		for (const job of await this.store.values('jobs')) this.jobs.set(job._id, job);
-		this.arm();
+		await this.startScheduler();
 	}
 
-	stop() {
-		this.stopped = true;
-		clearTimeout(this.timer);
+	/**
+	 * Host shutdown: no more polls or runs. Rocket.Chat never stops its Agenda,
+	 * so the jobs this instance had locked stay locked, as after a Rocket.Chat
+	 * restart: another start takes them once the lock lifetime has passed.
+	 */
+	async stop() {
+		await this.scheduler.stop({ unlock: false });
+		this.isConnected = false;
 	}
 
-	async registerProcessors(processors, appId) {
-		const started = [];
+	async startScheduler() {
+		if (!this.isConnected) {
+			await this.scheduler.start();
+			this.isConnected = true;
+		}
+	}
+
+	logError(err) {
+		this.log(`[host] scheduler error: ${err?.message || err}`);
+	}
+
+	async registerProcessors(processors = [], appId) {
+		const runAfterRegister = [];
 		for (const { id, processor, startupSetting } of processors) {
-			this.processors.set(id, processor);
+			this.scheduler.define(id, callProcessor(processor));
 			if (!startupSetting) continue;
 			if (startupSetting.type === 'onetime') {
-				started.push(await this.scheduleOnce({ id, when: startupSetting.when, data: startupSetting.data }, appId));
+				runAfterRegister.push(this.scheduleOnceAfterRegister({ id, when: startupSetting.when, data: startupSetting.data }, appId));
 			} else if (startupSetting.type === 'recurring') {
-				started.push(await this.scheduleRecurring({ id, interval: startupSetting.interval, skipImmediate: startupSetting.skipImmediate, data: startupSetting.data }, appId));
+				runAfterRegister.push(this.scheduleRecurring({ id, interval: startupSetting.interval, skipImmediate: startupSetting.skipImmediate, data: startupSetting.data }, appId));
+			} else {
+				this.logError(new Error(`Unknown startup setting type ${startupSetting.type}`));
 			}
 		}
-		this.arm();
-		return started.length ? started : undefined;
+		if (runAfterRegister.length) return Promise.all(runAfterRegister);
 	}
 
 	async scheduleOnce({ id, when, data }, appId) {
-		return this.save({ _id: randomId(), name: id, appId, data: data || {}, nextRunAt: parseWhen(when) });
+		try {
+			await this.startScheduler();
+			const job = await this.scheduler.schedule(when, id, { ...data, appId });
+			return String(job.attrs._id);
+		} catch (err) {
+			this.logError(err);
+		}
 	}
 
-	/** Like Agenda's every(): one recurring job per processor id, replaced when scheduled again. */
+	async scheduleOnceAfterRegister(job, appId) {
+		const scheduled = await this.scheduler.jobs((d) => d.name === job.id && d.type === 'normal', 1);
+		if (!scheduled.length) return this.scheduleOnce(job, appId);
+	}
+
 	async scheduleRecurring({ id, interval, skipImmediate = false, data }, appId) {
-		const every = parseInterval(interval);
-		const existing = [...this.jobs.values()].find((j) => j.name === id && j.interval);
-		return this.save({ _id: existing?._id || randomId(), name: id, appId, data: data || {}, interval: every, nextRunAt: Date.now() + (skipImmediate ? every : 0) });
+		try {
+			await this.startScheduler();
+			const job = await this.scheduler.every(interval, id, { ...data, appId }, { skipImmediate });
+			return String(job.attrs._id);
+		} catch (err) {
+			this.logError(err);
+		}
 	}
 
-	/** Rocket.Chat cancels by processor id (the job name), not by job id. */
+	/** Rocket.Chat cancels by document id when given one, otherwise by name (the engine passes `<id>_<appId>`). */
 	async cancelJob(jobId) {
-		for (const job of [...this.jobs.values()]) if (job.name === jobId || job._id === jobId) await this.drop(job);
+		await this.startScheduler();
+		const first = jobId.split('_')[0];
+		const filter = isObjectId(first) ? (d) => d._id === first.toLowerCase() : (d) => d.name === jobId;
+		try {
+			await this.scheduler.cancel(filter);
+		} catch (err) {
+			this.logError(err);
+		}
 	}
 
 	async cancelAllJobs(appId) {
-		for (const job of [...this.jobs.values()]) if (job.appId === appId || job.name.endsWith(`_${appId}`)) await this.drop(job);
-	}
-
-	async save(job) {
-		this.jobs.set(job._id, job);
-		await this.store.put('jobs', job._id, job);
-		this.arm();
-		return job._id;
-	}
-
-	async drop(job) {
-		this.jobs.delete(job._id);
-		await this.store.del('jobs', job._id);
-	}
-
-	/** Sets one timer for the earliest due job that has a processor. */
-	arm() {
-		clearTimeout(this.timer);
-		if (this.stopped) return;
-		let next = Infinity;
-		for (const job of this.jobs.values()) if (this.processors.has(job.name) && !this.running.has(job._id)) next = Math.min(next, job.nextRunAt);
-		if (next === Infinity) return;
-		this.timer = setTimeout(() => this.runDue(), Math.max(0, Math.min(next - Date.now(), 2 ** 31 - 1)));
-		this.timer.unref?.();
-	}
-
-	async runDue() {
-		const now = Date.now();
-		const due = [...this.jobs.values()].filter((j) => j.nextRunAt <= now && this.processors.has(j.name) && !this.running.has(j._id));
-		await Promise.all(due.map((job) => this.run(job)));
-		this.arm();
-	}
-
-	async run(job) {
-		this.running.add(job._id);
+		await this.startScheduler();
 		try {
-			if (job.interval) await this.save({ ...job, nextRunAt: Date.now() + job.interval, lastRunAt: Date.now() });
-			else await this.drop(job);
-			await this.processors.get(job.name)?.({ ...job.data, jobId: job._id });
-		} catch (e) {
-			this.log(`[host] scheduled job ${job.name} failed: ${/** @type {any} */ (e)?.message || e}`);
-		} finally {
-			this.running.delete(job._id);
+			await this.scheduler.cancel((d) => typeof d.name === 'string' && d.name.endsWith(`_${appId}`));
+		} catch (err) {
+			this.logError(err);
 		}
 	}
 }
