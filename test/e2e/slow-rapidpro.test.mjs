@@ -13,7 +13,12 @@ const TICKETS = 50;
 const MESSAGES = 3;
 /** The app's request timeout (s); the callback takes longer while it is "down". */
 const REQUEST_TIMEOUT_S = 2;
-/** After recovery: the longest back-off an event can be in (40 s) plus a pass or two. */
+/** How long the recovered callback takes to answer. */
+const SLOW_ANSWER_MS = 1000;
+/**
+ * After recovery: the longest back-off an event can be in by then (40 s) plus
+ * two passes (200 answers of 1 s, 8 tickets at a time: about 30 s).
+ */
 const DELIVERED_WITHIN_MS = 90000;
 
 describe('webhook delivery behind a slow RapidPro, with Agenda-like one-at-a-time jobs', () => {
@@ -39,8 +44,8 @@ describe('webhook delivery behind a slow RapidPro, with Agenda-like one-at-a-tim
 	it('delivers a backlog of 50 tickets once each, in order, close-room last, once the callback recovers', { timeout: 400000 }, async () => {
 		const rp = rapidProClient(appUrl(host.url, host.appId), SECRET);
 		let recoveredAt = Infinity;
-		// Down: every answer comes after the app's timeout. Up: 300 ms, well within it.
-		receiver.respondWith((r) => (r.at < recoveredAt ? { delayMs: REQUEST_TIMEOUT_S * 1000 + 1000, status: 503 } : { delayMs: 300, status: 200, body: { status: 'handled' } }));
+		// Down: every answer comes after the app's timeout. Up: still slow, 1 s each, within the timeout.
+		receiver.respondWith((r) => (r.at < recoveredAt ? { delayMs: REQUEST_TIMEOUT_S * 1000 + 1000, status: 503 } : { delayMs: SLOW_ANSWER_MS, status: 200, body: { status: 'handled' } }));
 		const tickets = [];
 		for (let t = 0; t < TICKETS; t++) {
 			const res = await rp.openRoom(`S-${t}`, String(5000 + t));
@@ -69,8 +74,10 @@ describe('webhook delivery behind a slow RapidPro, with Agenda-like one-at-a-tim
 		}).catch((e) => {
 			throw new Error(`${e.message}: got ${delivered().length}; host said:\n${host.output().slice(-3000)}`);
 		});
+		const drainedMs = Date.now() - recoveredAt;
 		await new Promise((r) => setTimeout(r, 3000)); // late duplicates
 		const got = delivered();
+		console.log(`slow RapidPro: ${got.length} events delivered ${drainedMs} ms after recovery`);
 		assert.equal(got.length, TICKETS * (MESSAGES + 1), 'each event once');
 		tickets.forEach(({ ticketId }, t) => {
 			assert.deepEqual(got.filter((r) => r.json.ticketId === ticketId).map(label), expected[t], `ticket ${ticketId} in order, close-room last`);
