@@ -157,6 +157,26 @@ describe('scheduler bridge (Agenda, as Rocket.Chat configures it)', () => {
 		assert.deepEqual(seen, ['expired']);
 	});
 
+	it('keeps jobs across a restart; one locked when its instance stopped waits out the lock lifetime (Rocket.Chat never unlocks on shutdown)', async () => {
+		const first = await newBridge();
+		await first.registerProcessors([{ id: `r_${APP}`, processor: async () => undefined }], APP);
+		await sleep(100); // the first poll has run: jobs due within 5 s are locked as they are scheduled
+		await first.scheduleOnce({ id: `r_${APP}`, when: new Date(Date.now() + 2000), data: { which: 'locked' } }, APP);
+		await first.scheduleOnce({ id: `r_${APP}`, when: new Date(Date.now() + 8000), data: { which: 'later' } }, APP);
+		await until(async () => (await docs()).some((d) => d.lockedAt), 'the near job to be locked');
+		await first.stop();
+
+		const second = await newBridge();
+		const seen = [];
+		await second.registerProcessors([{ id: `r_${APP}`, processor: async (ctx) => { seen.push(ctx.which); } }], APP);
+		await until(() => seen.length === 1, 'the unlocked job to run', 4 * POLL_MS);
+		await sleep(POLL_MS);
+		assert.deepEqual(seen, ['later']);
+		const [left] = await docs();
+		assert.equal(left.data.which, 'locked');
+		assert.ok(left.lockedAt, 'still locked');
+	});
+
 	it('two instances over one store run each due job once', async () => {
 		const one = await newBridge();
 		const two = await newBridge();
