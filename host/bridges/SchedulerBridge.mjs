@@ -35,7 +35,7 @@ export class HostSchedulerBridge extends bridges.SchedulerBridge {
 		this.isConnected = false;
 	}
 
-	/** Host start: Rocket.Chat's apps orchestrator starts the scheduler when the apps load. */
+	/** Host start. Rocket.Chat: apps/meteor/ee/server/apps/orchestrator.ts load starts the scheduler (8.x). */
 	async load() {
 		await this.startScheduler();
 	}
