@@ -89,6 +89,8 @@ const RECHECK_MS = 1000;
  * longer than this still gets one send per ticket per pass.
  */
 export const PASS_LIMIT_MS = 25000;
+/** How soon a pass that found another one running looks again. */
+const LEASE_RECHECK_MS = 5000;
 /** Tickets a pass sends to at once: one slow RapidPro answer holds up one ticket, not the pass. */
 export const PASS_PARALLEL = 8;
 
@@ -194,6 +196,9 @@ export class Outbox {
         const deadline = started + Math.max(PASS_LIMIT_MS, target.timeoutMs);
         const lease = await this.takeLease(deadline + IN_FLIGHT_MARGIN_MS);
         if (!lease) {
+            // The pass holding the lease took its list of tickets when it began and may not come back to
+            // these; and the markers of their tickets promise this job, which is ending: ask for another.
+            await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(started + LEASE_RECHECK_MS), data: {} });
             return;
         }
         try {
