@@ -28,6 +28,7 @@ export function registerLivechat(router, host) {
 		const status = body.status || (agent.statusLivechat === 'available' ? 'not-available' : 'available');
 		if (status !== 'available' && status !== 'not-available') throw new HttpError(400, 'Invalid status');
 		await users.save({ ...agent, statusLivechat: status });
+		if (status === 'available') await omni.routeQueued();
 		return { status, success: true };
 	}, { auth: true });
 
