@@ -181,7 +181,7 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 			const visitor = await this.o.visitors.byToken(token);
 			const room = visitor && (await this.o.rooms.openByVisitor(visitor._id)).find((r) => r.v.token === token);
 			if (!room) return 0;
-			return this.setData(room, key, value, overwrite, (r) => this.o.rooms.save(r));
+			return this.setData(room, key, value, overwrite, (r) => this.o.rooms.patch(r._id, (stored) => { stored.livechatData = r.livechatData; }));
 		}
 		const visitor = await this.o.visitors.byToken(token);
 		if (!visitor) return 0;

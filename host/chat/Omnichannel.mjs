@@ -30,10 +30,10 @@ export class Omnichannel {
 		return (this.deps.config.customFields || []).find((f) => f._id === id);
 	}
 
-	/** Fires an app event without waiting for it; failures are logged. */
-	fire(event, dataPromise) {
+	/** Fires an app event without waiting for it (its data made at once); failures are logged. */
+	fire(event, data) {
 		if (!this.manager) return;
-		const p = Promise.resolve(dataPromise)
+		const p = Promise.resolve(data())
 			.then((data) => this.manager.getListenerManager().executeListener(event, data))
 			.catch((e) => this.deps.log(`[host] ${event} failed: ${e?.stack || e}`))
 			.finally(() => this.pending.delete(p));
@@ -62,13 +62,14 @@ export class Omnichannel {
 		const room = await this.deps.rooms.byId(fields.rid);
 		if (!room) throw new Error('error-invalid-room');
 		const msg = await this.deps.messages.insert(fields);
-		room.msgs = (room.msgs || 0) + 1;
-		room.lm = msg.ts;
-		if (!msg.t) room.lastMessage = msg;
-		if (msg.u && room.servedBy && msg.u._id === room.servedBy._id) room.waitingResponse = false;
-		await this.deps.rooms.save(room);
-		if (msg.t) this.fire('IPostSystemMessageSent', this.appMessage(msg));
-		this.fire('IPostMessageSent', this.appMessage(msg));
+		await this.deps.rooms.patch(room._id, (r) => {
+			r.msgs = (r.msgs || 0) + 1;
+			r.lm = msg.ts;
+			if (!msg.t) r.lastMessage = msg;
+			if (msg.u && r.servedBy && msg.u._id === r.servedBy._id) r.waitingResponse = false;
+		});
+		if (msg.t) this.fire('IPostSystemMessageSent', () => this.appMessage(msg));
+		this.fire('IPostMessageSent', () => this.appMessage(msg));
 		return msg;
 	}
 
@@ -132,7 +133,7 @@ export class Omnichannel {
 		// Auto Selection routes at once; a room nobody can take stays queued.
 		const servedBy = chosen || (await this.routeTo(departmentId));
 		const room = await this.deps.rooms.createLivechat({ rid, visitor: guest, agent: servedBy, departmentId, source, customFields });
-		this.fire('IPostLivechatRoomStarted', this.appRoom(room));
+		this.fire('IPostLivechatRoomStarted', () => this.appRoom(room));
 		return room;
 	}
 
@@ -178,7 +179,7 @@ export class Omnichannel {
 		const by = user ? { _id: user._id, username: user.username } : { _id: visitor._id, username: visitor.username };
 		const closed = await this.deps.rooms.markClosed(room, { closer, closedBy: by, comment });
 		await this.sendMessage({ rid: room._id, t: 'livechat-close', msg: comment || '', u: by, groupable: false, ...(!user && { token: visitor.token }) });
-		this.fire('IPostLivechatRoomClosed', this.appRoom(closed));
+		this.fire('IPostLivechatRoomClosed', () => this.appRoom(closed));
 		return closed;
 	}
 }

@@ -3,11 +3,26 @@
 // and their inquiries. Nothing limits a visitor to one open room: Rocket.Chat's
 // createRoom and QueueManager.requestRoom never look for one.
 import { randomId } from './ids.mjs';
+import { KeyedQueue } from './KeyedQueue.mjs';
 
 export class Rooms {
 	/** @param {import('../store.mjs').Store} store */
 	constructor(store) {
 		this.store = store;
+		// Rocket.Chat changes a room with single atomic Mongo updates ($inc, $set); here each
+		// change is a read then a write, so changes to one room run one at a time (else a
+		// message's counter update could write back the open copy of a room closed meanwhile).
+		this.writes = new KeyedQueue();
+	}
+
+	/** Changes the stored room in place (`change` mutates it), one change per room at a time. */
+	patch(rid, change) {
+		return this.writes.run(rid, async () => {
+			const room = await this.byId(rid);
+			if (!room) return undefined;
+			change(room);
+			return this.save(room);
+		});
 	}
 
 	byId(id) {
@@ -67,7 +82,12 @@ export class Rooms {
 	}
 
 	/** An agent takes a queued room. */
-	async assign(room, agent) {
+	assign(room, agent) {
+		return this.writes.run(room._id, () => this.assignNow(room, agent));
+	}
+
+	async assignNow(given, agent) {
+		const room = (await this.byId(given._id)) || given;
 		const now = new Date().toISOString();
 		room.servedBy = { _id: agent._id, username: agent.username, ts: now };
 		room.usernames = [...new Set([...(room.usernames || []), agent.username])];
@@ -90,7 +110,11 @@ export class Rooms {
 	 * none, whatever the caller's copy of the room says.
 	 * Rocket.Chat: apps/meteor/app/livechat/server/lib/closeRoom.ts doCloseRoom (7.x/8.x).
 	 */
-	async markClosed(room, { closer, closedBy, comment }) {
+	markClosed(room, by) {
+		return this.writes.run(room._id, () => this.markClosedNow(room, by));
+	}
+
+	async markClosedNow(room, { closer, closedBy, comment }) {
 		if (!(await this.inquiry(room._id))) throw new Error('Error removing inquiry');
 		const now = new Date().toISOString();
 		const current = (await this.byId(room._id)) || room;

@@ -18,6 +18,14 @@ export function registerLivechat(router, host) {
 		return { rooms: list.slice(offset, offset + count), count: Math.min(count, list.length - offset), offset, total: list.length, success: true };
 	}, { auth: true });
 
+	// Rocket.Chat: apps/meteor/app/livechat/imports/server/rest/visitors.ts livechat/visitors.info (7.x/8.x)
+	router.on('GET', /^\/api\/v1\/livechat\/visitors\.info\/?$/, async ({ query, user }) => {
+		requireRole(user, 'livechat-agent');
+		const visitor = await visitors.byId(query.visitorId);
+		if (!visitor) throw new HttpError(400, 'visitor-not-found');
+		return { visitor, success: true };
+	}, { auth: true });
+
 	// An agent goes available or not (no status: toggles); another agent's status needs a manager.
 	router.on('POST', /^\/api\/v1\/livechat\/agent\.status\/?$/, async ({ body = {}, user }) => {
 		requireRole(user, 'livechat-agent');
