@@ -1,7 +1,7 @@
 // @ts-check
 // The optional host config (HOST_CONFIG env or --config file):
 // { "departments": [{"_id","name","enabled","agents"}],   (agents: usernames serving it; absent = every agent)
-//   "customFields": [{"_id","label","scope":"visitor"}],   (livechat custom fields)
+//   "customFields": [{"_id","label","scope":"visitor"|"room","regexp"}],   (livechat custom fields)
 //   "agents": [{"username","password","name"}],
 //   "serverSettings": {"Some_Setting": "value"} }
 // Departments may name a "fallbackForwardDepartment" (an id), as in Rocket.Chat.
