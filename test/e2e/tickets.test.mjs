@@ -4,7 +4,7 @@
 // agent uses it → webhooks to a RapidPro stand-in.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appUrl, http, login, setAppSettings, startHostProcess, startReceiver, waitFor } from './helpers/index.mjs';
+import { appUrl, http, login, setAppSettings, startHostProcess, startReceiver, uploadFile, waitFor } from './helpers/index.mjs';
 import { rapidProClient } from './helpers/rapidpro-client.mjs';
 
 const SECRET = 'K7T2QWERTYZ3456789ABCDEFGHJKLMNP';
@@ -150,14 +150,8 @@ describe('Tickets app through the host', () => {
 
 	it('sends an uploaded file as an absolute Site_Url link that downloads with admin headers', async () => {
 		const rid = (await rp.openRoom('T-1', '1001')).json.id;
-		const boundary = '----tickets-e2e';
-		const body = Buffer.concat([
-			Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="relatório final.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
-			Buffer.from('%PDF-1.4 e2e'),
-			Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="msg"\r\n\r\nsegue o arquivo\r\n--${boundary}--\r\n`),
-		]);
-		const up = await http(`${host.url}/api/v1/rooms.upload/${rid}`, { method: 'POST', headers: { ...auth.headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
-		assert.equal(up.json.success, true, up.text);
+		const up = await uploadFile(host.url, auth, rid, { name: 'relatório final.pdf', type: 'application/pdf', bytes: '%PDF-1.4 e2e' }, { msg: 'segue o arquivo' });
+		assert.equal(up.json?.success, true, up.text);
 		const hook = await waitFor(() => webhooks('agent-message', 'T-1').find((r) => r.json.data.attachments.length > 0), { what: 'file webhook' });
 		const [file] = hook.json.data.attachments;
 		assert.equal(file.type, 'application/pdf');
