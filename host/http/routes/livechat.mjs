@@ -68,16 +68,18 @@ export function registerLivechat(router, host) {
 	router.on('POST', /^\/api\/v1\/livechat\/visitor\/?$/, async ({ body }) => {
 		const v = checkVisitorBody(body);
 		if (!v.token.trim()) throw new HttpError(400, 'Token cannot be empty [error-invalid-token]', { errorType: 'error-invalid-token' });
-		const department = v.department ? omni.department(v.department) : undefined;
-		if (v.department && !department) throw new HttpError(400, 'The provided department is invalid [error-invalid-department]', { errorType: 'error-invalid-department' });
-		let visitor = await visitors.register({
-			token: v.token,
-			name: v.name || undefined,
-			username: v.username || undefined,
-			department: department?._id,
-			phone: v.phone ? [{ phoneNumber: v.phone }] : undefined,
-			visitorEmails: v.email ? [{ address: v.email }] : undefined,
-		});
+		let visitor;
+		try {
+			visitor = await visitors.register(
+				{ token: v.token, name: v.name || undefined, username: v.username || undefined, email: v.email || undefined, phone: v.phone || undefined, department: v.department || undefined },
+				(idOrName) => omni.department(idOrName),
+			);
+		} catch (e) {
+			// registerGuest's Meteor errors ("error-x: text") come out as the REST API shows them: "text [error-x]".
+			const [, type, text] = /^([\w-]+): (.*)$/.exec(String(/** @type {any} */ (e)?.message)) || [];
+			if (type) throw new HttpError(400, `${text} [${type}]`, { errorType: type });
+			throw e;
+		}
 		const fields = (v.customFields || []).filter((f) => omni.customField(f.key) && (omni.customField(f.key).scope || 'visitor') === 'visitor');
 		if (fields.length) {
 			visitor.livechatData = { ...(visitor.livechatData || {}) };
