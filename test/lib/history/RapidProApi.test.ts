@@ -57,9 +57,11 @@ describe('fetchContactMessages (PROTOCOL §4)', () => {
     it('logs a timeout as one and a network error without the path and query of the URL', async () => {
         const timeout = await failureOf(fetchContactMessages(new FakeHttp().replies(new Error('The user aborted a request.')), query));
         expect(timeout.message).toBe('RapidPro API request failed: no answer within 15 s');
-        const refused = new Error('request to https://rapidpro.example.com/api/v2/messages.json?contact=c%20uuid failed, reason: connect ECONNREFUSED 10.0.0.1:443');
+        const url = 'https://rapidpro.example.com/api/v2/messages.json?contact=c%20uuid';
+        const refused = new Error(`request to ${url} failed, reason: connect ECONNREFUSED 10.0.0.1:443`);
         const failure = await failureOf(fetchContactMessages(new FakeHttp().replies(refused), query));
-        expect(failure.message).toBe('RapidPro API request failed: request to https://rapidpro.example.com/… failed, reason: connect ECONNREFUSED 10.0.0.1:443');
+        expect(failure.message).toBe(
+            'RapidPro API request failed: request to https://rapidpro.example.com/… failed, reason: connect ECONNREFUSED 10.0.0.1:443');
     });
 
     it('reads a page given as JSON text', async () => {
