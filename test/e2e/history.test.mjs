@@ -74,7 +74,7 @@ describe('chatbot history and settings', () => {
 
 	// Rocket.Chat's HTTP bridge parses the body into `data` only for exactly application/json (or JavaScript);
 	// for anything else `data` is null and the app must read the text itself.
-	it('reads the pages when they come labelled text/plain or with a charset, which the bridge does not parse', async () => {
+	it('reads the pages when they come labelled text/plain or application/vnd.rapidpro+json, which the bridge leaves unparsed (and with a charset, which it parses)', async () => {
 		for (const [n, type] of [[3101, 'text/plain'], [3102, 'application/json; charset=utf-8'], [3103, 'application/vnd.rapidpro+json']]) {
 			api.contentType(type);
 			api.add(contact(n), [
