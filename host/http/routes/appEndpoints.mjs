@@ -15,12 +15,7 @@
 import bodyParser from 'body-parser';
 import finalhandler from 'finalhandler';
 
-/**
- * body-parser's default `limit`: a body over 100 KB is refused with 413 before the app sees it.
- * (Kept as a name for tests and benches; the parsers below use their own default.)
- */
-export const APP_BODY_LIMIT = 100 * 1024;
-
+// body-parser's defaults, as Rocket.Chat uses them: 100 KB limit (413 past it), strict JSON.
 // `bodyParser.urlencoded()` without options means `extended: true` in body-parser 1.x
 // (it only prints a deprecation notice); said explicitly to keep the notice out of the log.
 const parsers = [bodyParser.urlencoded({ extended: true }), bodyParser.json()];
