@@ -184,6 +184,22 @@ describe('in front of the app and the REST surface (fidelity)', () => {
 			assert.equal(room.v._id, visitor._id, 'the ticket\'s room belongs to the widget\'s visitor');
 		});
 
+		it('lets RapidPro\'s ticket land on a widget visitor with the same phone: the room keeps the widget\'s token, the app still serves the ticket', async () => {
+			const phone = '+5511977776666';
+			const widget = await http(`${host.url}/api/v1/livechat/visitor`, { method: 'POST', json: { visitor: { token: 'widget-ana', name: 'Ana', phone } } });
+			assert.equal(widget.status, 200, widget.text);
+			const opened = await rp.openRoom('FR-W2', '8201', { phone, name: 'Ana' });
+			assert.equal(opened.status, 200, opened.text);
+			const room = (await openRooms()).find((r) => r._id === opened.json.id);
+			assert.equal(room.v._id, widget.json.visitor._id, 'Rocket.Chat matched the widget visitor by phone');
+			assert.equal(room.v.token, 'widget-ana', 'and kept its token');
+			const message = await rp.visitorMessage('8201', 'from RapidPro');
+			assert.equal(message.status, 201, message.text);
+			assert.ok((await roomMessages(opened.json.id)).some((m) => m._id === message.json.id), 'the contact\'s message is in the ticket\'s room');
+			assert.equal((await rp.closeRoom('8201')).status, 204);
+			assert.ok(!(await openRooms()).some((r) => r._id === opened.json.id), 'closed by RapidPro\'s token');
+		});
+
 		it('answers a body that fails Rocket.Chat\'s check() with 400 "Match error", an empty token and an unknown department with 400', async () => {
 			for (const body of [{}, { visitor: {} }, { visitor: { token: 42 } }, { visitor: { token: 't', name: 1 } }, { visitor: { token: 't' }, extra: 1 }, { visitor: { token: 't', customFields: [{ key: 'k' }] } }]) {
 				const res = await http(`${host.url}/api/v1/livechat/visitor`, { method: 'POST', json: body });
