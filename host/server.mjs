@@ -59,6 +59,7 @@ export async function startHost({
 	await users.init({ adminUser, adminPassword, agents: config.agents });
 	const visitors = new Visitors(store);
 	const rooms = new Rooms(store);
+	await rooms.migrate();
 	const messages = new Messages(store);
 	const uploads = new Uploads(store);
 	const omni = new Omnichannel({ store, users, visitors, rooms, messages, uploads, config, log });

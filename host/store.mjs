@@ -16,8 +16,12 @@ export const COLLECTIONS = [
 	'users',
 	'visitors',
 	'visitorsByToken', // token → visitor id (visitors are unique by token)
+	'visitorsByPhone', // phone number → visitor id (registerGuest matches by phone)
+	'visitorsByEmail', // lower-case email → visitor id (and by email)
 	'rooms',
-	'openRoomByVisitor', // visitor id → open room id (one open room per visitor)
+	'openRooms', // `<visitor id>!<room id>` → room id (Rocket.Chat lets a visitor have several open rooms)
+	'openRoomByVisitor', // legacy index (one open room per visitor), moved into openRooms by Rooms.migrate()
+	'inquiries', // room id → the room's inquiry (queued or taken), removed when the room closes
 	'messages', // `<rid>!<ts ISO>!<id>` → raw message (room order)
 	'messageKeys', // message id → messages key
 	'uploads', // upload id → IUpload-like record

@@ -8,9 +8,10 @@ import { rocketChat, roomIsOpen, storeOf } from './RoomAccess';
 import { RoomRequest } from './RoomRequest';
 import { Runtime } from './Runtime';
 import { isOpen, Ticket, TicketStore } from './TicketStore';
-import { saveVisitor, visitorToSave } from './Visitor';
+import { knownVisitor, rocketChatVisitor, saveVisitor, ticketVisitor, visitorToSave } from './Visitor';
 
-const DUPLICATE_ROOM = 'Duplicate of another room for the same ticket';
+/** Comment on a room closed because another request opened the visitor's room at the same moment. */
+const DUPLICATE_ROOM = 'Opened twice at once; the visitor\'s other room is kept';
 
 /**
  * /room: the ticket's room, opened if needed. RapidPro retries GET on connection
@@ -40,46 +41,31 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
         departmentId = department.id;
     }
 
-    for (const other of (await store.openByVisitor(token)).filter(isOpen)) {
-        if (await roomIsOpen(a, other.roomId)) {
-            throw conflict(`visitor ${token} already has an open room for ticket ${other.ticketId}`);
-        }
-        // Its room closed but the close is not recorded yet: that ticket is left to its close
-        // handler (or /room.close), which must still find it open to send RapidPro's close-room.
-        // RapidPro opens the contact's next ticket as soon as it hears the room is gone.
+    const other = await openRoomOf(await store.openByVisitor(token), a);
+    if (other) {
+        throw conflict(`visitor ${token} already has an open room for ticket ${other.ticketId}`);
     }
+    // A ticket of the visitor whose room closed but whose close is not recorded yet is left to
+    // its close handler (or /room.close), which must still find it open to send RapidPro's
+    // close-room: RapidPro opens the contact's next ticket as soon as it hears the room is gone.
 
-    const existing = await livechat.getLivechatVisitorByToken(token);
-    const toSave = visitorToSave(req.visitor, existing, departmentId);
-    const visitor = await rocketChat('save the visitor', a, () =>
-        saveVisitor(a.modify.getCreator().getLivechatCreator(), toSave, (t) => livechat.getLivechatVisitorByToken(t)));
-    if (!visitor || !visitor.id) {
+    const toSave = visitorToSave(req.visitor, await knownVisitor(req.visitor, livechat), departmentId);
+    const saved = await rocketChat('save the visitor', a, () =>
+        saveVisitor(a.modify.getCreator().getLivechatCreator(), toSave, (id) => livechat.getLivechatVisitorById(id)));
+    if (!saved || !saved.id) {
         throw unavailable('Rocket.Chat could not save the visitor now');
     }
-    await setCustomFields(req, a);
 
     const source = { type: 'app', id: runtime.appId, alias: 'RapidPro', label: 'RapidPro' } as unknown as ILivechatRoom['source'];
-    let room: ILivechatRoom;
-    try {
-        // No agent given: Rocket.Chat routes the room to its department's queue, as for any new chat.
-        room = await a.modify.getCreator().getLivechatCreator().createRoom(visitor, undefined as unknown as IUser, { source });
-    } catch (e) {
-        // Refused because a request for the same visitor opened its room a moment ago (RapidPro
-        // retried while the first request was still opening it): that request's ticket is the answer.
-        const concurrent = await ticketOpenedMeanwhile(token, store, a);
-        if (concurrent && concurrent.ticketId !== req.ticketId) {
-            throw conflict(`visitor ${token} already has an open room for ticket ${concurrent.ticketId}`);
-        }
-        if (concurrent) {
-            return concurrent;
-        }
-        a.logger.error(`Rocket.Chat could not open a room: ${messageOf(e)}`);
-        throw unavailable('Rocket.Chat could not open a room now');
-    }
+    // No agent given: Rocket.Chat routes the room to its department's queue, as for any new chat.
+    // Rocket.Chat does not refuse a second open room for a visitor: concurrent requests are
+    // settled below, after each has stored its ticket.
+    const room = await rocketChat('open a room', a, () =>
+        a.modify.getCreator().getLivechatCreator().createRoom(saved, undefined as unknown as IUser, { source }));
     const ticket: Ticket = {
         ticketId: req.ticketId,
         roomId: room.id,
-        visitor: { id: visitor.id, token, username: visitor.username, name: visitor.name },
+        visitor: ticketVisitor(token, saved),
         contactUuid: req.visitor.contactUuid,
         departmentId,
         priority: req.priority,
@@ -88,50 +74,53 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
         state: 'open',
     };
     await store.create(ticket);
-    const winner = await settleDuplicates(ticket, store, a, runtime);
+    const winner = await settleDuplicates(ticket, room, store, a, runtime);
     if (winner !== ticket) {
+        if (winner.ticketId !== req.ticketId) {
+            throw conflict(`visitor ${token} already has an open room for ticket ${winner.ticketId}`);
+        }
         return winner;
     }
     a.logger.info(`ticket ${ticket.ticketId} opened room ${ticket.roomId}`);
+    await setCustomFields(req, ticket, a);
     await startHistory(ticket, a, runtime);
     return ticket;
 }
 
-/** Reads given to a concurrent request to store its ticket: it does so right after its room opens. */
-const CONCURRENT_READS = 10;
-
-/** The visitor's open ticket that a concurrent request is storing, if one turns up within a few reads. */
-async function ticketOpenedMeanwhile(token: string, store: TicketStore, a: Accessors): Promise<Ticket | undefined> {
-    for (let read = 0; read < CONCURRENT_READS; read++) {
-        for (const ticket of (await store.openByVisitor(token)).filter(isOpen)) {
-            if (await roomIsOpen(a, ticket.roomId)) {
-                return ticket;
-            }
+/** The first of these tickets whose room Rocket.Chat still has open. */
+async function openRoomOf(tickets: Array<Ticket>, a: Accessors): Promise<Ticket | undefined> {
+    for (const ticket of tickets.filter(isOpen)) {
+        if (await roomIsOpen(a, ticket.roomId)) {
+            return ticket;
         }
     }
     return undefined;
 }
 
+const opened = (x: Ticket, y: Ticket) => x.openedAt - y.openedAt || (x.roomId < y.roomId ? -1 : x.roomId > y.roomId ? 1 : 0);
+
 /**
- * RapidPro retries /room on connection errors, so the same ticket can arrive
- * twice while the first request is still opening its room. Every request then
- * sees every record, and all agree: the record stored first wins; a later one
- * closes its own room (without a close-room webhook) and answers the winner's.
+ * Requests for one visitor can arrive together (RapidPro retries /room on connection
+ * errors; two tickets for one contact can race), and Rocket.Chat opens a room for each.
+ * Each request stores its ticket before it looks, so every request sees every earlier
+ * one, and all agree: of the tickets with an open room the one stored first wins; a
+ * later one closes its own room (marked closing first, so no close-room webhook goes
+ * out for it) and answers the winner.
  */
-async function settleDuplicates(mine: Ticket, store: TicketStore, a: Accessors, runtime: Runtime): Promise<Ticket> {
-    const open = (await store.byTicket(mine.ticketId)).filter(isOpen)
-        .sort((x, y) => x.openedAt - y.openedAt || (x.roomId < y.roomId ? -1 : x.roomId > y.roomId ? 1 : 0));
-    const winner = open[0];
-    if (!winner || winner.roomId === mine.roomId) {
+async function settleDuplicates(mine: Ticket, room: ILivechatRoom, store: TicketStore, a: Accessors, runtime: Runtime): Promise<Ticket> {
+    const earlier = (await store.openByVisitor(mine.visitor.token)).filter((t) => opened(t, mine) < 0).sort(opened);
+    const winner = await openRoomOf(earlier, a);
+    if (!winner) {
         return mine;
     }
     await store.update({ ...mine, state: 'closing' });
-    const room = await a.read.getRoomReader().getById(mine.roomId);
-    if (room) {
+    try {
         await a.modify.getUpdater().getLivechatUpdater().closeRoom(room, DUPLICATE_ROOM);
+    } catch (e) {
+        a.logger.error(`ticket ${mine.ticketId}: could not close the duplicate room ${mine.roomId}: ${messageOf(e)}`);
     }
     await store.markClosed(mine, runtime.now());
-    a.logger.warn(`ticket ${mine.ticketId} arrived twice at once; kept room ${winner.roomId}, closed ${mine.roomId}`);
+    a.logger.warn(`visitor ${mine.visitor.token}: two rooms opened at once; kept room ${winner.roomId} (ticket ${winner.ticketId}), closed ${mine.roomId}`);
     return winner;
 }
 
@@ -149,18 +138,19 @@ async function startHistory(ticket: Ticket, a: Accessors, runtime: Runtime): Pro
     }
 }
 
-/** Each key Rocket.Chat knows as a livechat custom field is set; unknown ones are skipped and logged. */
-async function setCustomFields(req: RoomRequest, a: Accessors): Promise<void> {
+/**
+ * Each key Rocket.Chat knows as a livechat custom field is set, on the visitor or on its
+ * open room as the field's scope says (so only once the room is open); a key it does not
+ * know, or a value the field's pattern refuses, is skipped and logged.
+ */
+async function setCustomFields(req: RoomRequest, ticket: Ticket, a: Accessors): Promise<void> {
     const updater = a.modify.getUpdater().getLivechatUpdater();
+    const { token } = rocketChatVisitor(ticket.visitor);
     for (const [key, value] of req.visitor.customFields) {
-        let known = false;
         try {
-            known = await updater.setCustomFields(req.visitor.token, key, value, true);
+            await updater.setCustomFields(token, key, value, true);
         } catch (e) {
-            known = false;
-        }
-        if (!known) {
-            a.logger.warn(`ticket ${req.ticketId}: custom field "${key}" is not a livechat custom field in Rocket.Chat; skipped`);
+            a.logger.warn(`ticket ${req.ticketId}: custom field "${key}" skipped: ${messageOf(e)}`);
         }
     }
 }

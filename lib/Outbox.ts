@@ -2,6 +2,7 @@ import { IHttp, ILogger, IPersistence, IPersistenceRead, ISchedulerModify } from
 import { Keys } from './Associations';
 import { JobId } from './JobIds';
 import { Outcome, outcomeOfStatus, retryDelayMs, windowExpired } from './RetryPolicy';
+import { withOriginsOnly } from './Url';
 import { WebhookPayload } from './WebhookPayloads';
 
 /** One webhook event waiting in its ticket's queue. */
@@ -403,6 +404,7 @@ export class Outbox {
 }
 
 function describe(e: unknown): string {
-    const message = e instanceof Error ? e.message : String(e);
+    // Rocket.Chat's bridge quotes the whole webhook URL in a network error; its path stays out of the log.
+    const message = withOriginsOnly(e instanceof Error ? e.message : String(e));
     return message.slice(0, 300);
 }

@@ -6,7 +6,13 @@ export type TicketState = 'open' | 'closing' | 'closed';
 /** Just what is needed to post as the visitor without fetching it again. */
 export interface TicketVisitor {
     id: string;
+    /** RapidPro's token: the ticket is found by it and webhooks carry it. */
     token: string;
+    /**
+     * The token Rocket.Chat knows the visitor by, where it is not RapidPro's: Rocket.Chat
+     * matches a new token to a visitor with the same phone and keeps that visitor's own token.
+     */
+    rocketChatToken?: string;
     username: string;
     name: string;
 }

@@ -19,3 +19,12 @@ export function originOf(url: string): string {
 export function hostOf(url: string): string {
     return originOf(url).replace(/^https?:\/\//i, '');
 }
+
+/**
+ * `text` with every http(s) URL in it cut down to its origin (credentials dropped
+ * too), for logging an error message that quotes a whole URL (Rocket.Chat's HTTP
+ * bridge does): paths and queries may hold tokens or a contact's id.
+ */
+export function withOriginsOnly(text: string): string {
+    return text.replace(/https?:\/\/[^\s"'<>]+/gi, (url) => `${originOf(url)}/…`);
+}

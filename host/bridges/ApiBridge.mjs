@@ -21,7 +21,9 @@ export class HostApiBridge extends bridges.ApiBridge {
 
 	/**
 	 * Finds the endpoint for a request path ("room" or "items/42" for a path
-	 * declared as "items/:id"), returning its registered path and params.
+	 * declared as "items/:id"), returning its registered path and params. Like
+	 * the app's express.Router in Rocket.Chat (api.ts registerApi, 7.x/8.x): the
+	 * literal parts match case-insensitively and a trailing slash is optional.
 	 */
 	match(appId, requestPath) {
 		const endpoints = this.apis.get(appId);
@@ -31,7 +33,7 @@ export class HostApiBridge extends bridges.ApiBridge {
 			const pattern = path.split('/').filter(Boolean);
 			if (pattern.length !== parts.length) continue;
 			const params = {};
-			const ok = pattern.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(parts[i])), true) : p === parts[i]));
+			const ok = pattern.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(parts[i])), true) : p.toLowerCase() === parts[i].toLowerCase()));
 			if (ok) return { path, params };
 		}
 		return undefined;

@@ -1,7 +1,10 @@
 // @ts-check
-// Livechat as Rocket.Chat's bridge does it: visitors unique by token, one open
-// room per visitor, new rooms served by the admin agent unless an agent is
-// given, departments and custom fields from the host config.
+// Livechat as Rocket.Chat's apps bridge does it
+// (Rocket.Chat: apps/meteor/app/apps/server/bridges/livechat.ts, 7.x/8.x): visitors
+// registered by registerGuest (token, then phone, then email), rooms opened with
+// no check for one already open, messages to a closed room opening a new one,
+// closes that trust the app's copy of the room; departments and custom fields
+// from the host config.
 import { visitorToApp, attachmentFromApp } from '../chat/convert.mjs';
 import { bridges, unsupported } from './engine.mjs';
 
@@ -24,26 +27,23 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 		return !!(await this.omni.routeTo(dep?._id));
 	}
 
-	/** A livechat message: from the visitor when `visitor` is set, else from its sender (an agent or the app user). */
+	/**
+	 * A livechat message: from the visitor when `visitor` is set (into the room it names, or a
+	 * new room when that one is closed), else from its sender (an agent or the app user).
+	 */
 	async createMessage(message, appId) {
+		if (message.visitor) {
+			if (!message.token && !message.visitor.token) throw new Error('Invalid token for livechat message');
+			const guest = visitorFromApp(message.visitor);
+			const msg = await this.omni.sendLivechatMessage({ guest, rid: message.room?.id, fields: messageFields(message, {}), source: { type: 'app', id: appId } });
+			return msg._id;
+		}
 		const rid = message.room?.id;
 		const room = await this.o.rooms.byId(rid);
 		if (!room) throw new Error('error-invalid-room');
-		let u;
-		let token;
-		if (message.visitor) {
-			const visitor = await this.o.visitors.byToken(message.visitor.token);
-			if (!visitor) throw new Error('error-invalid-visitor');
-			if (room.v?._id !== visitor._id) throw new Error('error-invalid-room: the room does not belong to the visitor');
-			u = { _id: visitor._id, username: visitor.username, name: visitor.name };
-			token = visitor.token;
-		} else {
-			const sender = (message.sender?.id && (await this.o.users.byId(message.sender.id))) || (await this.o.users.appUser(appId));
-			u = { _id: sender._id, username: sender.username, name: sender.name };
-		}
-		// Rocket.Chat would silently open a new room for a visitor writing to a closed one; the host refuses so the mistake shows.
-		if (!room.open) throw new Error('error-room-closed: cannot send to a closed livechat room');
-		const msg = await this.omni.sendMessage(messageFields(message, { rid, u, token }));
+		const sender = (message.sender?.id && (await this.o.users.byId(message.sender.id))) || (await this.o.users.appUser(appId));
+		const u = { _id: sender._id, username: sender.username, name: sender.name };
+		const msg = await this.omni.sendMessage(messageFields(message, { rid, u }));
 		return msg._id;
 	}
 
@@ -65,18 +65,17 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 		return visitorToApp(await this.register(visitor));
 	}
 
+	// Rocket.Chat: the bridge's createVisitor → registerGuest, with the first phone and email only.
 	async register(visitor) {
-		const dep = visitor.department ? this.omni.department(visitor.department) : undefined;
 		return this.o.visitors.register({
-			_id: visitor.id,
+			id: visitor.id,
 			token: visitor.token,
 			username: visitor.username,
 			name: visitor.name,
-			department: dep ? dep._id : visitor.department,
-			phone: visitor.phone?.length ? [{ phoneNumber: visitor.phone[0].phoneNumber }] : undefined,
-			visitorEmails: visitor.visitorEmails?.length ? [{ address: visitor.visitorEmails[0].address }] : undefined,
-			livechatData: visitor.livechatData,
-		});
+			department: visitor.department,
+			phone: visitor.phone?.[0]?.phoneNumber,
+			email: visitor.visitorEmails?.[0]?.address,
+		}, (idOrName) => this.omni.department(idOrName));
 	}
 
 	async findVisitors() {
@@ -92,11 +91,11 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 	}
 
 	async findVisitorByEmail(email) {
-		return visitorToApp((await this.o.visitors.all()).find((v) => v.visitorEmails?.some((e) => e.address === email)));
+		return visitorToApp(await this.o.visitors.byEmail(email));
 	}
 
 	async findVisitorByPhoneNumber(phone) {
-		return visitorToApp((await this.o.visitors.all()).find((v) => v.phone?.some((p) => p.phoneNumber === phone)));
+		return visitorToApp(await this.o.visitors.byPhone(phone));
 	}
 
 	async resolveVisitor() {
@@ -111,27 +110,30 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 		throw unsupported('LivechatBridge.updateVisitorExternalId');
 	}
 
+	/** The visitor is taken as the app gives it (Rocket.Chat converts it; it does not read it again). */
 	async createRoom(visitor, agent, appId, extraParams = {}) {
-		const raw = (visitor?.token && (await this.o.visitors.byToken(visitor.token))) || (visitor?.id && (await this.o.visitors.byId(visitor.id)));
-		if (!raw) throw new Error('error-invalid-visitor');
-		const agentUser = agent?.id ? await this.o.users.byId(agent.id) : undefined;
-		if (agent?.id && !agentUser) throw new Error('error-invalid-agent');
+		let agentUser;
+		if (agent?.id) {
+			agentUser = await this.o.users.byId(agent.id);
+			if (!agentUser) throw new Error(`The agent with id "${agent.id}" was not found.`);
+		}
+		const { source } = extraParams;
 		const room = await this.omni.createRoom({
-			visitor: raw,
+			guest: visitorFromApp(visitor),
 			agent: agentUser,
-			source: extraParams.source || { type: 'app', id: appId },
+			source: { type: 'app', id: appId, ...(source?.type === 'app' && { label: source.label, sidebarIcon: source.sidebarIcon, defaultIcon: source.defaultIcon }) },
 			customFields: extraParams.customFields,
 		});
 		return this.omni.appRoom(room);
 	}
 
+	/** Closes the room as the app's copy says it is; the closer is the visitor when no user is given. */
 	async closeRoom(room, comment, closer) {
 		const raw = await this.o.rooms.byId(room?.id);
-		if (!raw || !raw.open) return false;
+		const copy = raw && { ...raw, open: !!room.isOpen };
 		const user = closer?.id ? await this.o.users.byId(closer.id) : undefined;
-		const visitor = user ? undefined : await this.o.visitors.byId(raw.v._id);
-		// Rocket.Chat closes as the visitor when no closer is given.
-		await this.omni.closeRoom(raw, { user, visitor, comment });
+		const visitor = room?.visitor && visitorFromApp(room.visitor);
+		await this.omni.closeRoom(copy, { user, visitor, comment });
 		return true;
 	}
 
@@ -144,12 +146,12 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 		return Promise.all(rooms.map((r) => this.omni.appRoom(r)));
 	}
 
-	/** That visitor's livechat rooms (open and closed), optionally of one department. */
+	/** The open rooms of the visitor's token, optionally of one department (Rocket.Chat: findOpenByVisitorToken). */
 	async findRooms(visitor, departmentId) {
-		const raw = visitor?.id ? await this.o.visitors.byId(visitor.id) : await this.o.visitors.byToken(visitor?.token);
-		if (!raw) return [];
-		const rooms = (await this.o.rooms.byVisitor(raw._id)).filter((r) => !departmentId || r.departmentId === departmentId);
-		return Promise.all(rooms.map((r) => this.omni.appRoom(r)));
+		if (!visitor) return [];
+		const raw = await this.o.visitors.byToken(visitor.token);
+		const rooms = raw ? (await this.o.rooms.openByVisitor(raw._id)).filter((r) => r.v.token === visitor.token) : [];
+		return Promise.all(rooms.filter((r) => !departmentId || r.departmentId === departmentId).map((r) => this.omni.appRoom(r)));
 	}
 
 	async findDepartmentByIdOrName(value) {
@@ -165,18 +167,49 @@ export class HostLivechatBridge extends bridges.LivechatBridge {
 		return Promise.all(msgs.map((m) => this.omni.appMessage(m)));
 	}
 
-	/** Only fields Rocket.Chat knows (config customFields, scope visitor); unknown keys throw, as in RC. */
+	/**
+	 * Only fields Rocket.Chat knows, with values their regexp accepts; a room-scoped field is
+	 * set on the token's open room, a visitor-scoped one on the visitor. The number of
+	 * records changed (0 when nothing changed or overwrite is off and a value is there).
+	 * Rocket.Chat: apps/meteor/app/livechat/server/lib/custom-fields.ts setCustomFields (7.x/8.x).
+	 */
 	async setCustomFields({ token, key, value, overwrite }) {
 		const field = this.omni.customField(key);
-		if (!field || (field.scope && field.scope !== 'visitor')) throw new Error(`Invalid custom field: ${key}`);
+		if (!field) throw new Error('invalid-custom-field');
+		if (field.regexp && !new RegExp(field.regexp).test(value)) throw new Error(`Invalid value for ${key} field`);
+		if (field.scope === 'room') {
+			const visitor = await this.o.visitors.byToken(token);
+			const room = visitor && (await this.o.rooms.openByVisitor(visitor._id)).find((r) => r.v.token === token);
+			if (!room) return 0;
+			return this.setData(room, key, value, overwrite, (r) => this.o.rooms.patch(r._id, (stored) => { stored.livechatData = r.livechatData; }));
+		}
 		const visitor = await this.o.visitors.byToken(token);
-		if (!visitor) throw new Error('Invalid visitor token');
-		visitor.livechatData = visitor.livechatData || {};
-		if (!overwrite && visitor.livechatData[key] !== undefined) return 0;
-		visitor.livechatData[key] = value;
-		await this.o.visitors.update(visitor);
+		if (!visitor) return 0;
+		return this.setData(visitor, key, value, overwrite, (v) => this.o.visitors.update(v));
+	}
+
+	async setData(record, key, value, overwrite, save) {
+		const data = record.livechatData || {};
+		if ((!overwrite && data[key] !== undefined) || data[key] === value) return 0;
+		record.livechatData = { ...data, [key]: value };
+		await save(record);
 		return 1;
 	}
+}
+
+/** The app's visitor as Rocket.Chat's visitors converter gives it back (convertAppVisitor). */
+function visitorFromApp(v) {
+	return {
+		_id: v.id,
+		token: v.token,
+		username: v.username,
+		name: v.name,
+		department: v.department,
+		phone: v.phone,
+		visitorEmails: v.visitorEmails,
+		livechatData: v.livechatData,
+		status: v.status || 'online',
+	};
 }
 
 function departmentToApp(d) {

@@ -5,7 +5,6 @@
 // IPostSystemMessageSent), a new room IPostLivechatRoomStarted, a close
 // IPostLivechatRoomClosed. Post-events are not awaited, as in Rocket.Chat.
 import { messageToApp, roomToApp } from './convert.mjs';
-import { KeyedQueue } from './KeyedQueue.mjs';
 
 export class Omnichannel {
 	/**
@@ -20,8 +19,6 @@ export class Omnichannel {
 		this.manager = undefined;
 		/** @type {Set<Promise<any>>} events still running (tests and shutdown wait on them) */
 		this.pending = new Set();
-		/** room creations, one at a time per visitor id */
-		this.creating = new KeyedQueue();
 	}
 
 	/** Departments from the config, by id or name. */
@@ -33,10 +30,10 @@ export class Omnichannel {
 		return (this.deps.config.customFields || []).find((f) => f._id === id);
 	}
 
-	/** Fires an app event without waiting for it; failures are logged. */
-	fire(event, dataPromise) {
+	/** Fires an app event without waiting for it (its data made at once); failures are logged. */
+	fire(event, data) {
 		if (!this.manager) return;
-		const p = Promise.resolve(dataPromise)
+		const p = Promise.resolve(data())
 			.then((data) => this.manager.getListenerManager().executeListener(event, data))
 			.catch((e) => this.deps.log(`[host] ${event} failed: ${e?.stack || e}`))
 			.finally(() => this.pending.delete(p));
@@ -65,26 +62,36 @@ export class Omnichannel {
 		const room = await this.deps.rooms.byId(fields.rid);
 		if (!room) throw new Error('error-invalid-room');
 		const msg = await this.deps.messages.insert(fields);
-		room.msgs = (room.msgs || 0) + 1;
-		room.lm = msg.ts;
-		if (!msg.t) room.lastMessage = msg;
-		if (msg.u && room.servedBy && msg.u._id === room.servedBy._id) room.waitingResponse = false;
-		await this.deps.rooms.save(room);
-		if (msg.t) this.fire('IPostSystemMessageSent', this.appMessage(msg));
-		this.fire('IPostMessageSent', this.appMessage(msg));
+		await this.deps.rooms.patch(room._id, (r) => {
+			r.msgs = (r.msgs || 0) + 1;
+			r.lm = msg.ts;
+			if (!msg.t) r.lastMessage = msg;
+			if (msg.u && r.servedBy && msg.u._id === r.servedBy._id) r.waitingResponse = false;
+		});
+		if (msg.t) this.fire('IPostSystemMessageSent', () => this.appMessage(msg));
+		this.fire('IPostMessageSent', () => this.appMessage(msg));
 		return msg;
 	}
 
+	/** A livechat server setting (Rocket.Chat's default unless the host config sets it). */
+	setting(id) {
+		return this.deps.config.serverSettings?.[id];
+	}
+
+	/** Available agents (of that department, when it lists its agents). */
+	async availableAgents(departmentId) {
+		const department = departmentId ? this.department(departmentId) : undefined;
+		const agents = (await this.deps.users.agents()).filter((u) => u.active !== false && u.statusLivechat === 'available');
+		return department && Array.isArray(department.agents) ? agents.filter((u) => department.agents.includes(u.username)) : agents;
+	}
+
 	/**
-	 * Who serves a new room of that department: an available agent (one the
-	 * department lists, when it lists any). The admin while available, as the
-	 * host always did; otherwise Rocket.Chat's Auto Selection, the agent with
-	 * the fewest open rooms. Undefined when nobody is available.
+	 * Who serves a new room of that department: the admin while available, as the
+	 * host always did; otherwise Rocket.Chat's Auto Selection, the agent with the
+	 * fewest open rooms. Undefined when nobody is available.
 	 */
 	async routeTo(departmentId) {
-		const department = departmentId ? this.department(departmentId) : undefined;
-		let agents = (await this.deps.users.agents()).filter((u) => u.active !== false && u.statusLivechat === 'available');
-		if (department && Array.isArray(department.agents)) agents = agents.filter((u) => department.agents.includes(u.username));
+		const agents = await this.availableAgents(departmentId);
 		const admin = agents.find((u) => u._id === this.deps.users.adminId);
 		if (admin || agents.length < 2) return admin || agents[0];
 		const open = await this.deps.rooms.open();
@@ -93,40 +100,86 @@ export class Omnichannel {
 	}
 
 	/**
-	 * Opens a livechat room; a visitor has at most one open room. Without an
-	 * agent it is routed, and refused like Rocket.Chat's queue refuses it when no
-	 * agent is available (`Livechat_accept_chats_with_no_agents` off, its default).
+	 * The department a new room goes to: the one asked for while it has an available agent,
+	 * else its fallback, followed as far as it goes; undefined when none has one.
+	 * Rocket.Chat: apps/meteor/app/livechat/server/lib/QueueManager.ts getDepartment (7.x/8.x).
 	 */
-	async createRoom(params) {
-		// One at a time per visitor, so "one open room per visitor" holds when requests race:
-		// the check and the insert below are separate awaits.
-		return this.creating.run(params.visitor._id, () => this.createRoomNow(params));
-	}
-
-	async createRoomNow({ visitor, agent, departmentId, source, customFields }) {
-		if (await this.deps.rooms.openByVisitor(visitor._id)) {
-			throw new Error('error-room-already-open: the visitor already has an open room');
-		}
-		const servedBy = agent || (await this.routeTo(departmentId || visitor.department));
-		if (!servedBy) throw new Error('no-agent-online: Sorry, no online agents');
-		const room = await this.deps.rooms.createLivechat({ visitor, agent: servedBy, departmentId: departmentId || visitor.department, source, customFields });
-		this.fire('IPostLivechatRoomStarted', this.appRoom(room));
-		return room;
+	async onlineDepartment(departmentId, seen = new Set()) {
+		if (!departmentId || seen.has(departmentId)) return undefined;
+		seen.add(departmentId);
+		if ((await this.availableAgents(departmentId)).length) return departmentId;
+		return this.onlineDepartment(this.department(departmentId)?.fallbackForwardDepartment, seen);
 	}
 
 	/**
-	 * Closes a room: marks it closed, posts the `livechat-close` system message,
-	 * fires IPostLivechatRoomClosed. Closing a closed room is an error, as in RC.
+	 * Opens a livechat room for a visitor, as the apps bridge's createRoom and a visitor's
+	 * message to a closed room both do. Nothing looks for a room the visitor already has
+	 * open. Without an available agent it is refused (`no-agent-online`) unless
+	 * `Livechat_accept_chats_with_no_agents` is on; then it waits in the queue.
+	 * Rocket.Chat: apps/meteor/app/livechat/server/lib/rooms.ts createRoom and QueueManager.ts requestRoom (7.x/8.x).
+	 * @param {{ guest: any, agent?: any, rid?: string, source?: any, customFields?: any }} params
+	 */
+	async createRoom({ guest, agent, rid, source, customFields }) {
+		if (!guest?._id || !guest.username) throw new Error('Match error: the visitor needs an _id and a username');
+		const chosen = agent && agent.statusLivechat === 'available' ? agent : undefined;
+		const department = guest.department ? await this.onlineDepartment(guest.department) : undefined;
+		if (!this.setting('Livechat_accept_chats_with_no_agents')) {
+			const noAgent = new Error('no-agent-online: Sorry, no online agents');
+			if (agent && !chosen) throw noAgent;
+			if (!chosen && guest.department && !department) throw noAgent;
+			if (!agent && !guest.department && !(await this.availableAgents()).length) throw noAgent;
+		}
+		const departmentId = department || guest.department;
+		// Auto Selection routes at once; a room nobody can take stays queued.
+		const servedBy = chosen || (await this.routeTo(departmentId));
+		const room = await this.deps.rooms.createLivechat({ rid, visitor: guest, agent: servedBy, departmentId, source, customFields });
+		this.fire('IPostLivechatRoomStarted', () => this.appRoom(room));
+		return room;
+	}
+
+	/** Queued rooms an agent who just became available can take, oldest first (Rocket.Chat's queue worker). */
+	async routeQueued() {
+		for (const room of await this.deps.rooms.queued()) {
+			const agent = await this.routeTo(room.departmentId);
+			if (agent) await this.deps.rooms.assign(room, agent);
+		}
+	}
+
+	/**
+	 * A visitor's message: into its room while that is open; a room that is closed (or
+	 * missing) makes a new room first, with nothing to say so but the new room id.
+	 * Rocket.Chat: apps/meteor/app/livechat/server/lib/rooms.ts getRoom via messages.ts sendMessage (7.x/8.x).
+	 * @param {{ guest: any, rid: string, fields: any, source?: any }} params
+	 */
+	async sendLivechatMessage({ guest, rid, fields, source }) {
+		let room = await this.deps.rooms.byId(rid);
+		if (!room?.open) {
+			room = await this.createRoom({ guest, source });
+		} else if (room.v?.token !== guest.token) {
+			throw new Error('cannot-access-room');
+		}
+		const u = { _id: guest._id, username: guest.username, ...(guest.name && { name: guest.name }) };
+		return this.sendMessage({ ...fields, rid: room._id, u, token: guest.token, ...(guest.name && { alias: guest.name }) });
+	}
+
+	/**
+	 * Closes a room as the caller's copy of it says: a copy that still says open for a room
+	 * closed meanwhile fails on its inquiry, and an empty comment fails while comments are
+	 * required. Posts the `livechat-close` system message, then fires IPostLivechatRoomClosed.
+	 * Rocket.Chat: apps/meteor/app/livechat/server/lib/closeRoom.ts closeRoom/doCloseRoom (7.x/8.x).
 	 * @param {any} room @param {{ user?: any, visitor?: any, comment?: string }} by
 	 */
 	async closeRoom(room, { user, visitor, comment }) {
-		if (!room || room.t !== 'l') throw new Error('error-invalid-room');
-		if (!room.open) throw new Error('error-room-closed');
+		if (!room || room.t !== 'l' || !room.open) throw new Error('error-room-closed');
+		if (this.setting('Livechat_request_comment_when_closing_conversation') && !comment?.trim()) {
+			throw new Error('error-comment-is-required');
+		}
+		if (!user && !visitor) throw new Error('Error: Please provide details of the user or visitor who closed the room');
 		const closer = user ? 'user' : 'visitor';
 		const by = user ? { _id: user._id, username: user.username } : { _id: visitor._id, username: visitor.username };
-		await this.deps.rooms.markClosed(room, { closer, closedBy: by, comment });
-		await this.sendMessage({ rid: room._id, t: 'livechat-close', msg: comment || '', u: by, groupable: false });
-		this.fire('IPostLivechatRoomClosed', this.appRoom(room));
-		return room;
+		const closed = await this.deps.rooms.markClosed(room, { closer, closedBy: by, comment });
+		await this.sendMessage({ rid: room._id, t: 'livechat-close', msg: comment || '', u: by, groupable: false, ...(!user && { token: visitor.token }) });
+		this.fire('IPostLivechatRoomClosed', () => this.appRoom(closed));
+		return closed;
 	}
 }

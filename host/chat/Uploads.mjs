@@ -10,7 +10,7 @@ export class Uploads {
 		this.store = store;
 	}
 
-	async create({ name, type, rid, userId, visitorToken, buffer }) {
+	async create({ name, type, rid, userId, visitorToken, buffer, expiresAt }) {
 		const _id = randomId();
 		const now = new Date().toISOString();
 		const upload = {
@@ -26,11 +26,21 @@ export class Uploads {
 			url: `/file-upload/${_id}/${encodeURIComponent(name)}`,
 			uploadedAt: now,
 			_updatedAt: now,
+			...(expiresAt && { expiresAt }),
 		};
 		await this.store.batch([
 			{ type: 'put', collection: 'uploads', key: _id, value: upload },
 			{ type: 'put', collection: 'uploadBytes', key: _id, value: buffer },
 		]);
+		return upload;
+	}
+
+	/** A temporary upload (rooms.media) made permanent (rooms.mediaConfirm): no expiry; a new name changes its path. */
+	async confirm(id, { name } = {}) {
+		const { expiresAt, ...upload } = await this.byId(id);
+		if (name) Object.assign(upload, { name, extension: path.extname(name).slice(1), path: `/file-upload/${id}/${encodeURIComponent(name)}`, url: `/file-upload/${id}/${encodeURIComponent(name)}` });
+		upload._updatedAt = new Date().toISOString();
+		await this.store.put('uploads', id, upload);
 		return upload;
 	}
 

@@ -1,6 +1,7 @@
 // @ts-check
-// Livechat visitors, unique by token (as Rocket.Chat's registerGuest does:
-// registering a known token updates that visitor).
+// Livechat visitors as Rocket.Chat registers them (registerGuest): matched by
+// token, else by phone (keeping that visitor's own token), else by email
+// (giving that visitor the new token), else created.
 import { randomId } from './ids.mjs';
 import { KeyedQueue } from './KeyedQueue.mjs';
 
@@ -8,9 +9,9 @@ export class Visitors {
 	/** @param {import('../store.mjs').Store} store */
 	constructor(store) {
 		this.store = store;
-		// Rocket.Chat's registerGuest is one atomic upsert by token; here it is a read
-		// then a write, so concurrent registrations of one token would otherwise create
-		// two visitors (and rooms that "do not belong" to the token's visitor).
+		// Rocket.Chat's registerGuest ends in one atomic upsert by id or token; here it is
+		// reads then a write, so registrations run one at a time (a phone or an email can
+		// join two tokens, so one queue for all of them, not one per token).
 		this.queue = new KeyedQueue();
 	}
 
@@ -23,30 +24,73 @@ export class Visitors {
 		return id ? this.byId(id) : undefined;
 	}
 
-	/** Create or update by token; returns the raw visitor. */
-	async register(fields) {
-		if (!fields.token) throw new Error('error-invalid-token');
-		return this.queue.run(`token:${fields.token}`, () => this.upsert(fields));
+	// Rocket.Chat: packages/models LivechatVisitors.findOneVisitorByPhone ({'phone.phoneNumber': phone}, exact)
+	async byPhone(phone) {
+		const id = phone ? await this.store.get('visitorsByPhone', String(phone)) : undefined;
+		const visitor = id && (await this.byId(id));
+		return visitor?.phone?.some((p) => p.phoneNumber === String(phone)) ? visitor : undefined;
 	}
 
-	async upsert(fields) {
-		const existing = await this.byToken(fields.token);
+	// Rocket.Chat: packages/models LivechatVisitors.findOneGuestByEmailAddress (whole address, case-insensitive)
+	async byEmail(email) {
+		const address = String(email || '').trim().toLowerCase();
+		const id = address ? await this.store.get('visitorsByEmail', address) : undefined;
+		const visitor = id && (await this.byId(id));
+		return visitor?.visitorEmails?.some((e) => e.address.toLowerCase() === address) ? visitor : undefined;
+	}
+
+	/**
+	 * Rocket.Chat: apps/meteor/app/livechat/server/lib/Visitors.ts registerGuest (7.x/8.x).
+	 * @param {{ token: string, id?: string, name?: string, username?: string, email?: string, phone?: string, department?: string }} guest
+	 * @param {(idOrName: string) => any} [findDepartment]
+	 * @returns {Promise<any>} the raw visitor
+	 */
+	async register(guest, findDepartment = () => undefined) {
+		if (typeof guest.token !== 'string' || !guest.token) throw new Error('Match error: Expected string (token)');
+		return this.queue.run('register', () => this.registerNow(guest, findDepartment));
+	}
+
+	async registerNow({ token, id, name, username, email, phone, department }, findDepartment) {
+		const update = { token, status: 'online', ...(phone && { phone: [{ phoneNumber: phone }] }), ...(name && { name }) };
+		if (email) {
+			const address = email.trim().toLowerCase();
+			if (!EMAIL.test(address)) throw new Error(`error-invalid-email: Invalid email ${address}`);
+			update.visitorEmails = [{ address }];
+		}
+		const byToken = await this.byToken(token);
+		if (department && byToken?.department !== department) {
+			const dep = findDepartment(department);
+			if (!dep) throw new Error('error-invalid-department: The provided department is invalid');
+			update.department = dep._id;
+		}
+		let existing;
+		if (byToken) {
+			existing = byToken;
+		} else if (phone && (existing = await this.byPhone(phone))) {
+			update.token = existing.token; // matched by phone: the visitor keeps its own token
+		} else if (email && (existing = await this.byEmail(email))) {
+			// matched by email: the visitor is given the new token
+		}
 		const now = new Date().toISOString();
-		const visitor = {
-			_id: existing?._id || fields._id || randomId(),
-			username: existing?.username || fields.username || `guest-${await this.nextNumber()}`,
-			ts: existing?.ts || now,
-			status: 'online',
-			livechatData: {},
-			...existing,
-			...dropEmpty(fields),
-			token: String(fields.token),
-			_updatedAt: now,
-		};
-		await this.store.batch([
-			{ type: 'put', collection: 'visitors', key: visitor._id, value: visitor },
-			{ type: 'put', collection: 'visitorsByToken', key: visitor.token, value: visitor._id },
-		]);
+		const visitor = existing
+			? { ...existing, ...update, _updatedAt: now }
+			: { _id: id || randomId(), username: username || `guest-${await this.nextNumber()}`, ts: now, ...update, _updatedAt: now };
+		await this.save(visitor, existing);
+		return visitor;
+	}
+
+	/**
+	 * Writes the visitor and its token, phone and email indexes. A token it no longer has is
+	 * dropped; a phone or email entry is checked against the visitor when read instead (two
+	 * visitors may share one, and the entry may name the other).
+	 */
+	async save(visitor, before = undefined) {
+		const ops = [{ type: 'put', collection: 'visitors', key: visitor._id, value: visitor }];
+		if (before?.token && before.token !== visitor.token) ops.push({ type: 'del', collection: 'visitorsByToken', key: before.token });
+		ops.push({ type: 'put', collection: 'visitorsByToken', key: visitor.token, value: visitor._id });
+		for (const p of visitor.phone || []) ops.push({ type: 'put', collection: 'visitorsByPhone', key: p.phoneNumber, value: visitor._id });
+		for (const e of visitor.visitorEmails || []) ops.push({ type: 'put', collection: 'visitorsByEmail', key: e.address.toLowerCase(), value: visitor._id });
+		await this.store.batch(ops);
 		return visitor;
 	}
 
@@ -69,6 +113,5 @@ export class Visitors {
 	}
 }
 
-function dropEmpty(obj) {
-	return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null && v !== ''));
-}
+// Rocket.Chat: apps/meteor/app/livechat/server/lib/Helper.ts validateEmail (a basic shape check)
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

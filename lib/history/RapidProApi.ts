@@ -1,5 +1,5 @@
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
-import { originOf } from '../Url';
+import { originOf, withOriginsOnly } from '../Url';
 import { RapidProMessage } from './HistoryFormat';
 
 /** At most this many pages (RapidPro serves up to 250 messages a page) per room. */
@@ -48,23 +48,49 @@ async function getPage(http: IHttp, url: string, query: HistoryQuery): Promise<{
     try {
         response = await http.get(url, { headers: { Authorization: `Token ${query.token}` }, timeout: query.timeoutMs });
     } catch (e) {
-        throw new ApiFailure(`RapidPro API request failed: ${e instanceof Error ? e.message : String(e)}`, true);
+        throw new ApiFailure(`RapidPro API request failed: ${failureText(e, query.timeoutMs)}`, true);
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300) {
         const transient = status === 408 || status === 429 || status >= 500;
         throw new ApiFailure(`RapidPro API answered HTTP ${status}${status === 401 || status === 403 ? ' (check the RapidPro API Token)' : ''}`, transient);
     }
-    let body = response.data;
-    if (body === undefined && typeof response.content === 'string') {
-        try {
-            body = JSON.parse(response.content);
-        } catch (e) {
-            body = undefined;
-        }
-    }
+    const body = pageOf(response.data, response.content);
     if (!body || !Array.isArray(body.results)) {
         throw new ApiFailure('RapidPro API answered something that is not a messages page', false);
     }
     return body;
+}
+
+/**
+ * The parsed page. Rocket.Chat fills `data` only when the content type is exactly
+ * application/json (or JavaScript) and leaves it null otherwise, so a proxy that
+ * relabels the answer (text/plain, application/vnd…+json) must not lose the page:
+ * then the text in `content` is parsed here.
+ */
+function pageOf(data: unknown, content: unknown): any {
+    if (data !== null && data !== undefined) {
+        return data;
+    }
+    if (typeof content !== 'string') {
+        return undefined;
+    }
+    try {
+        return JSON.parse(content);
+    } catch (e) {
+        return undefined;
+    }
+}
+
+/**
+ * Why the request failed, fit for the log: Rocket.Chat's bridge rejects a timeout
+ * as "The user aborted a request." (the app never aborts a request itself), and a
+ * network error with the whole URL, whose path and query (the contact) stay out.
+ */
+function failureText(e: unknown, timeoutMs: number): string {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/aborted/i.test(message)) {
+        return `no answer within ${Math.round(timeoutMs / 1000)} s`;
+    }
+    return withOriginsOnly(message);
 }

@@ -72,6 +72,23 @@ describe('chatbot history and settings', () => {
 		assert.match(pages[0].path, /after=2020-07-17T10%3A28%3A00\.000Z/);
 	});
 
+	// Rocket.Chat's HTTP bridge parses the body into `data` only for exactly application/json (or JavaScript);
+	// for anything else `data` is null and the app must read the text itself.
+	it('reads the pages when they come labelled text/plain or application/vnd.rapidpro+json, which the bridge leaves unparsed (and with a charset, which it parses)', async () => {
+		for (const [n, type] of [[3101, 'text/plain'], [3102, 'application/json; charset=utf-8'], [3103, 'application/vnd.rapidpro+json']]) {
+			api.contentType(type);
+			api.add(contact(n), [
+				{ direction: 'in', text: `hello ${n}`, created_on: new Date(Date.now() - 60000).toISOString() },
+				{ direction: 'out', text: `hi ${n}`, created_on: new Date(Date.now() - 50000).toISOString() },
+			]);
+			const res = await rp.openRoom(`H-T${n}`, String(n));
+			assert.equal(res.status, 200, res.text);
+			const [summary] = await waitFor(async () => { const s = await summaries(res.json.id); return s.length > 0 && s; }, { what: `the history summary read as ${type}` });
+			assert.match(summary.msg, new RegExp(`\\*\\*Contact:\\*\\* hello ${n}\n.*\\*\\*Bot:\\*\\* hi ${n}`));
+		}
+		api.contentType('application/json');
+	});
+
 	it('posts the history once: a retried /room adds nothing, and the summary is not sent to RapidPro', async () => {
 		const rid = (await rp.openRoom('H-1', '3001')).json.id;
 		await new Promise((r) => setTimeout(r, 1000));

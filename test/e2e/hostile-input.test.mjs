@@ -16,11 +16,22 @@ const SECRET = 'HOSTILE23456789ABCDEFGHJKLMNPQRS';
 const API_TOKEN = 'APITOKEN-HOSTILE-0123456789abcdef';
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 const FIVE_MB = 'x'.repeat(5 * 1024 * 1024);
+/** Marks a body Rocket.Chat refuses before the app (see `before` in Case). */
+const BEFORE = /(?:)/;
 
 /**
+ * `before`: Rocket.Chat answers before the app is called (its body-parser refuses the body), with Express's
+ * own error page instead of the app's {"error"}.
  * @typedef {{ label: string, endpoint: string, method: string, body?: string | Buffer, headers?: Record<string,string>,
- *   status: number | number[], names?: RegExp, auth?: boolean }} Case
+ *   status: number | number[], names?: RegExp, auth?: boolean, before?: boolean }} Case
  */
+
+/**
+ * Express's final handler page for an error (production: the status text, no stack), which is what
+ * Rocket.Chat answers when body-parser refuses a body in front of an app endpoint (apps/meteor/app/apps/server/bridges/router.ts).
+ */
+const expressErrorPage = (/** @type {string} */ statusText) => `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>${statusText}</pre>\n</body>\n</html>\n`;
+const STATUS_TEXT = { 400: 'Bad Request', 413: 'Payload Too Large' };
 
 /** Wrong values for a field read as a string; `numberOk` for fields that take a number too (tokens, ids). */
 const wrongForString = (numberOk) => [true, ...(numberOk ? [] : [42]), {}, [], ['x'], { $ne: null }, { $gt: '' }, { $where: 'sleep(1000)' }, { $regex: '.*' }];
@@ -134,7 +145,10 @@ function fieldCases() {
 	return cases;
 }
 
-/** Bodies that are not a JSON object at all, bad JSON, invalid UTF-8, and nesting the app still receives. */
+/**
+ * Bodies that are not a JSON object at all, bad JSON, invalid UTF-8, and nesting the app still receives.
+ * `BEFORE` marks what Rocket.Chat's body-parser (strict JSON: an object or an array) refuses before the app.
+ */
 function wholeBodyCases() {
 	/** @type {Case[]} */
 	const cases = [];
@@ -142,19 +156,20 @@ function wholeBodyCases() {
 		['an empty object', '{}', 400, /required/],
 		['an array', '[]', 400, /body must be a JSON object/],
 		['an array of an object', '[{}]', 400, /body must be a JSON object/],
-		['a JSON string', '"{\\"ticketID\\":\\"x\\"}"', 400, /JSON/],
-		['a number', '42', 400, /JSON/],
-		['null', 'null', 400, /JSON/],
-		['true', 'true', 400, /JSON/],
-		['a cut-off object', '{"visitor": {"token": ', 400, /JSON/],
-		['a trailing comma', '{"a":1,}', 400, /JSON/],
-		['single quotes', "{'a':1}", 400, /JSON/],
-		['NaN', 'NaN', 400, /JSON/],
-		['a NUL byte', '\u0000', 400, /JSON/],
-		['a byte order mark', '\ufeff{}', 400, /JSON/],
+		['a JSON string', '"{\\"ticketID\\":\\"x\\"}"', 400, BEFORE],
+		['a number', '42', 400, BEFORE],
+		['null', 'null', 400, BEFORE],
+		['true', 'true', 400, BEFORE],
+		['a cut-off object', '{"visitor": {"token": ', 400, BEFORE],
+		['a trailing comma', '{"a":1,}', 400, BEFORE],
+		['single quotes', "{'a':1}", 400, BEFORE],
+		['NaN', 'NaN', 400, BEFORE],
+		['a NUL byte', '\u0000', 400, BEFORE],
+		// body-parser decodes through iconv-lite, which drops a UTF-8 byte order mark: the app gets {}.
+		['a byte order mark', '\ufeff{}', 400, /required/],
 		['a lone surrogate', '{"junk":"\\ud800"}', 400, /required/],
 		['invalid UTF-8 inside a string', Buffer.concat([Buffer.from('{"junk":"'), Buffer.from([0xff, 0xfe, 0xfd, 0xc3, 0x28, 0xa0, 0xa1]), Buffer.from('"}')]), 400, /required/],
-		['invalid UTF-8 as a value', Buffer.concat([Buffer.from('{"visitor":'), Buffer.from([0xc3, 0x28]), Buffer.from('}')]), 400, /JSON/],
+		['invalid UTF-8 as a value', Buffer.concat([Buffer.from('{"visitor":'), Buffer.from([0xc3, 0x28]), Buffer.from('}')]), 400, BEFORE],
 		['invalid UTF-8 in a key', Buffer.concat([Buffer.from('{"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('":1}')]), 400, /required/],
 		['constructor.prototype keys', '{"constructor":{"prototype":{"ticketID":"P","visitor":{"token":"P"},"webhook":{"url":"https://evil.example.com/cb"}}}}', 400, /required/],
 		['prototype-looking keys inside visitor', '{"visitor":{"constructor":{"prototype":{"token":"P"}},"hasOwnProperty":1,"toString":"x","valueOf":{}}}', 400, /required/],
@@ -165,7 +180,8 @@ function wholeBodyCases() {
 	for (const [endpoint, spec] of Object.entries(BODIES)) {
 		for (const method of spec.methods) {
 			for (const [what, body, status, names] of raws) {
-				cases.push({ label: `${method} ${endpoint} body: ${what}`, endpoint, method, headers: json, body: /** @type {string | Buffer} */ (body), status: /** @type {number} */ (status), names: /** @type {RegExp} */ (names) });
+				const before = names === BEFORE;
+				cases.push({ label: `${method} ${endpoint} body: ${what}`, endpoint, method, headers: json, body: /** @type {string | Buffer} */ (body), status: /** @type {number} */ (status), before, names: before ? undefined : /** @type {RegExp} */ (names) });
 			}
 		}
 	}
@@ -231,14 +247,14 @@ function oversizeCases() {
 	for (const [endpoint, spec] of Object.entries(BODIES)) {
 		for (const method of spec.methods) {
 			for (const auth of [true, false]) {
-				cases.push({ label: `${method} ${endpoint} a 5 MB string${auth ? '' : ' without the secret'}`, endpoint, method, auth, headers: json, body: JSON.stringify({ ...spec.valid, text: FIVE_MB }), status: 413, names: /too large/ });
+				cases.push({ label: `${method} ${endpoint} a 5 MB string${auth ? '' : ' without the secret'}`, endpoint, method, auth, headers: json, body: JSON.stringify({ ...spec.valid, text: FIVE_MB }), status: 413, before: true });
 			}
-			cases.push({ label: `${method} ${endpoint} 5 MB of garbage`, endpoint, method, headers: json, body: FIVE_MB, status: 413, names: /too large/ });
+			cases.push({ label: `${method} ${endpoint} 5 MB of garbage`, endpoint, method, headers: json, body: FIVE_MB, status: 413, before: true });
 		}
 	}
 	const list = (n, u) => JSON.stringify({ visitor: { token: '7003' }, text: 'x', attachments: Array.from({ length: n }, () => ({ type: 'image/png', url: u })) });
-	cases.push({ label: 'visitor-message 32 attachments of 4 KB URLs', endpoint: 'visitor-message', method: 'POST', headers: json, body: list(32, url), status: 413, names: /too large/ });
-	cases.push({ label: 'visitor-message 10,000 attachments', endpoint: 'visitor-message', method: 'POST', headers: json, body: list(10000, 'https://f.example.com/a'), status: 413, names: /too large/ });
+	cases.push({ label: 'visitor-message 32 attachments of 4 KB URLs', endpoint: 'visitor-message', method: 'POST', headers: json, body: list(32, url), status: 413, before: true });
+	cases.push({ label: 'visitor-message 10,000 attachments', endpoint: 'visitor-message', method: 'POST', headers: json, body: list(10000, 'https://f.example.com/a'), status: 413, before: true });
 	cases.push({ label: 'visitor-message 1,000 small attachments', endpoint: 'visitor-message', method: 'POST', headers: json, body: list(1000, 'https://f.co/a'), status: 400, names: /attachments has more than 32 items/ });
 	return cases;
 }
@@ -280,7 +296,11 @@ describe('hostile input through the host', () => {
 		const wrong = [];
 		const statuses = [].concat(c.status);
 		if (!statuses.includes(res.status)) wrong.push(`status ${res.status}, expected ${statuses.join('/')}`);
-		if (c.method !== 'HEAD') {
+		if (c.before) {
+			const page = expressErrorPage(STATUS_TEXT[res.status] || '?');
+			if (c.method !== 'HEAD' && res.text !== page) wrong.push(`not Express's error page: ${res.text.slice(0, 120)}`);
+			if (!/^text\/html; charset=utf-8$/.test(String(res.headers['content-type']))) wrong.push(`content-type ${res.headers['content-type']}`);
+		} else if (c.method !== 'HEAD') {
 			const error = res.json?.error;
 			if (typeof error !== 'string' || error === '') wrong.push('no {"error": string}');
 			else if (c.names && !c.names.test(error)) wrong.push(`"${error.slice(0, 120)}" does not name ${c.names}`);
@@ -331,7 +351,7 @@ describe('hostile input through the host', () => {
 		await runAll(fieldCases());
 	});
 
-	it('answers bodies that are not a JSON object, bad JSON, invalid UTF-8 and prototype-looking keys with 400', async () => {
+	it('answers bodies that are not a JSON object, invalid UTF-8 and prototype-looking keys with 400, and bad JSON with Rocket.Chat\'s own 400 page before the app', async () => {
 		await runAll(wholeBodyCases());
 	});
 
@@ -347,7 +367,7 @@ describe('hostile input through the host', () => {
 		await runAll(authCases());
 	});
 
-	it('refuses bodies over 100 KB with 413 before the app (5 MB strings, oversized attachment lists)', async () => {
+	it('refuses bodies over 100 KB with Rocket.Chat\'s own 413 page before the app (5 MB strings, oversized attachment lists)', async () => {
 		await runAll(oversizeCases(), 2);
 	});
 

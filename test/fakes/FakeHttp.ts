@@ -101,7 +101,9 @@ export class FakeHttp implements IHttp {
             throw reply;
         }
         const response = typeof reply === 'number' ? { status: reply } : reply;
-        const data = response.data !== undefined ? response.data : parse(response.content);
+        // As Rocket.Chat's bridge: `data` is filled only from a JSON content type, which
+        // a reply states by giving `data`; a reply with `content` alone gets null.
+        const data = response.data !== undefined ? response.data : null;
         return { url, method, statusCode: response.status, content: response.content, data };
     }
 }

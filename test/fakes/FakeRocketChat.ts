@@ -54,7 +54,12 @@ export class FakeMessageBuilder {
 }
 
 /**
- * The Omnichannel side of Rocket.Chat, in memory: visitors by token,
+ * The Omnichannel side of Rocket.Chat, in memory, with the habits of the real one
+ * (the host copies them with citations, host/README.md › Fidelity): visitors matched
+ * by token, then phone (keeping their own token), then email; no refusal of a second
+ * open room; a message for a closed room opens a new room; a close trusts the room
+ * it is handed and fails for one closed meanwhile; unknown custom fields throw.
+ * Visitors by token,
  * departments, livechat rooms, custom fields, posted messages. The accessor
  * objects in World read and change this state. Each `fail*` field, when set,
  * makes the matching call throw it (Rocket.Chat refusing or being down).
@@ -63,7 +68,7 @@ export class FakeRocketChat {
     public readonly visitors: { [token: string]: IVisitor } = {};
     public readonly departments: Array<FakeDepartment> = [];
     public readonly rooms: { [id: string]: ILivechatRoom } = {};
-    /** Ids of the livechat custom fields Rocket.Chat knows; setCustomFields answers false for others. */
+    /** Ids of the livechat custom fields Rocket.Chat knows; setCustomFields throws for others. */
     public readonly customFieldIds: Array<string> = [];
     public readonly customFieldsSet: Array<{ token: string; key: string; value: string; overwrite: boolean }> = [];
     public readonly messages: Array<PostedMessage> = [];
@@ -126,6 +131,29 @@ export class FakeRocketChat {
         return visitor ? { ...visitor } : undefined;
     }
 
+    public async getLivechatVisitorById(id: string): Promise<IVisitor | undefined> {
+        return this.findVisitor((v) => v.id === id);
+    }
+
+    public async getLivechatVisitorByPhoneNumber(phone: string): Promise<IVisitor | undefined> {
+        return this.findVisitor((v) => !!v.phone && v.phone.some((p) => p.phoneNumber === phone));
+    }
+
+    public async getLivechatVisitorByEmail(email: string): Promise<IVisitor | undefined> {
+        return this.findVisitor((v) => !!v.visitorEmails && v.visitorEmails.some((e) => e.address.toLowerCase() === email.toLowerCase()));
+    }
+
+    /** The room a posted message is in. */
+    public async getMessageRoom(messageId: string): Promise<IRoom | undefined> {
+        const message = this.messages.filter((m) => m.id === messageId)[0];
+        return message && message.roomId ? this.getRoomById(message.roomId) : undefined;
+    }
+
+    private findVisitor(match: (v: IVisitor) => boolean): IVisitor | undefined {
+        const found = Object.keys(this.visitors).map((t) => this.visitors[t]).filter(match)[0];
+        return found ? { ...found } : undefined;
+    }
+
     public async getLivechatDepartmentByIdOrName(value: string): Promise<IDepartment | undefined> {
         const found = this.departments.filter((d) => d.id === value || d.name === value)[0];
         return found ? ({ ...found } as unknown as IDepartment) : undefined;
@@ -142,21 +170,33 @@ export class FakeRocketChat {
         return room ? { ...room } : undefined;
     }
 
-    /** Upserts by token, as Rocket.Chat's registerGuest does; new visitors get an id and a username. */
+    /**
+     * Rocket.Chat's registerGuest: the visitor with the token, else the one with the phone
+     * (which keeps its own token), else the one with the email (which takes the new token);
+     * new visitors get an id and a username.
+     */
     public async createAndReturnVisitor(visitor: IVisitor): Promise<IVisitor | undefined> {
         if (this.failSaveVisitor) {
             throw this.failSaveVisitor;
         }
         this.savedVisitors.push(JSON.parse(JSON.stringify(visitor)));
-        const existing = this.visitors[visitor.token];
+        const phone = visitor.phone && visitor.phone[0] ? visitor.phone[0].phoneNumber : '';
+        const email = visitor.visitorEmails && visitor.visitorEmails[0] ? visitor.visitorEmails[0].address : '';
+        const byPhone = !this.visitors[visitor.token] && phone ? await this.getLivechatVisitorByPhoneNumber(phone) : undefined;
+        const byEmail = !this.visitors[visitor.token] && !byPhone && email ? await this.getLivechatVisitorByEmail(email) : undefined;
+        const existing = this.visitors[visitor.token] || byPhone || byEmail;
         const n = ++this.seq;
         const saved: IVisitor = {
             ...(existing || {}),
             ...visitor,
             id: existing ? existing.id : `visitor-${n}`,
             username: existing ? existing.username : `guest-${n}`,
+            token: byPhone ? byPhone.token : visitor.token,
         };
-        this.visitors[visitor.token] = saved;
+        if (existing) {
+            delete this.visitors[existing.token];
+        }
+        this.visitors[saved.token] = saved;
         return { ...saved };
     }
 
@@ -172,9 +212,6 @@ export class FakeRocketChat {
         if (this.failCreateRoom) {
             throw this.failCreateRoom;
         }
-        if (!this.visitors[visitor.token]) {
-            throw new Error('visitor not found');
-        }
         const id = `room-${++this.seq}`;
         const source = extraParams && (extraParams as { source?: ILivechatRoom['source'] }).source;
         const room = {
@@ -183,7 +220,7 @@ export class FakeRocketChat {
             slugifiedName: id,
             creator: { id: 'rocket.cat' } as IUser,
             usernames: [],
-            visitor: { ...this.visitors[visitor.token] },
+            visitor: { ...visitor },
             isOpen: true,
             isWaitingResponse: false,
             createdAt: new Date(this.now()),
@@ -194,13 +231,17 @@ export class FakeRocketChat {
         return { ...room };
     }
 
+    /** Trusts the room it is handed, as Rocket.Chat does: a copy that says open for a room closed meanwhile fails. */
     public async closeRoom(room: IRoom, comment: string, closer?: IUser): Promise<boolean> {
         if (this.failCloseRoom) {
             throw this.failCloseRoom;
         }
         const stored = this.rooms[room.id];
-        if (!stored || !stored.isOpen) {
-            return false;
+        if (!stored || !(room as ILivechatRoom).isOpen) {
+            throw new Error('error-room-closed');
+        }
+        if (!stored.isOpen) {
+            throw new Error('Error removing inquiry');
         }
         stored.isOpen = false;
         stored.closedAt = new Date(this.now());
@@ -216,7 +257,10 @@ export class FakeRocketChat {
             throw this.failSetCustomFields;
         }
         const visitor = this.visitors[token];
-        if (!visitor || this.customFieldIds.indexOf(key) === -1) {
+        if (this.customFieldIds.indexOf(key) === -1) {
+            throw new Error('invalid-custom-field');
+        }
+        if (!visitor) {
             return false;
         }
         visitor.livechatData = { ...(visitor.livechatData || {}), [key]: value };
@@ -228,12 +272,14 @@ export class FakeRocketChat {
         if (this.failFinish) {
             throw this.failFinish;
         }
-        const room = builder.message.roomId ? this.rooms[builder.message.roomId] : undefined;
-        if (room && !room.isOpen) {
-            throw new Error('error-room-closed');
+        const message = { ...builder.message };
+        const room = message.roomId ? this.rooms[message.roomId] : undefined;
+        if (message.kind === 'livechat' && message.visitor && (!room || !room.isOpen)) {
+            // Rocket.Chat's getRoom: a visitor's message for a closed room goes into a new room.
+            message.roomId = (await this.createRoom(message.visitor, undefined as unknown as IUser)).id;
         }
         const id = `msg-${++this.seq}`;
-        this.messages.push({ id, ...builder.message });
+        this.messages.push({ id, ...message });
         return id;
     }
 }

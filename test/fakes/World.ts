@@ -47,11 +47,15 @@ export class World {
         const serverSettingsReader = count('serverSettings', { getValueById: async (id: string) => this.serverSettings[id] });
         const livechatReader = count('livechat', {
             getLivechatVisitorByToken: (token: string) => rc.getLivechatVisitorByToken(token),
+            getLivechatVisitorById: (id: string) => rc.getLivechatVisitorById(id),
+            getLivechatVisitorByPhoneNumber: (phone: string) => rc.getLivechatVisitorByPhoneNumber(phone),
+            getLivechatVisitorByEmail: (email: string) => rc.getLivechatVisitorByEmail(email),
             getLivechatDepartmentByIdOrName: (value: string) => rc.getLivechatDepartmentByIdOrName(value),
             getLivechatRooms: (visitor: Parameters<FakeRocketChat['getLivechatRooms']>[0], departmentId?: string) => rc.getLivechatRooms(visitor, departmentId),
         });
         const roomReader = count('rooms', { getById: (id: string) => rc.getRoomById(id) });
         const userReader = count('users', { getAppUser: async () => ({ ...rc.appUser }) });
+        const messageReader = count('messages', { getRoom: (id: string) => rc.getMessageRoom(id) });
 
         this.read = {
             getPersistenceReader: () => persistenceReader,
@@ -59,6 +63,7 @@ export class World {
             getLivechatReader: () => livechatReader,
             getRoomReader: () => roomReader,
             getUserReader: () => userReader,
+            getMessageReader: () => messageReader,
         } as unknown as IRead;
 
         const livechatCreator = () => count('livechatCreator', this.modernVisitorCreator

@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { hostOf, isHttpUrl, originOf } from '../../lib/Url';
+import { hostOf, isHttpUrl, originOf, withOriginsOnly } from '../../lib/Url';
 
 describe('Url', () => {
     it.each([
@@ -43,5 +43,12 @@ describe('Url', () => {
         expect(hostOf('https://rapidpro.example.com/mr/tickets/secret-path')).toBe('rapidpro.example.com');
         expect(hostOf('http://localhost:8000/cb')).toBe('localhost:8000');
         expect(hostOf('')).toBe('');
+    });
+
+    it('cuts every URL quoted in an error message down to its origin, credentials dropped', () => {
+        expect(withOriginsOnly('request to https://rapidpro.example.com/mr/tickets/types/rocketchat/event_callback/abc failed, reason: connect ECONNREFUSED 127.0.0.1:80'))
+            .toBe('request to https://rapidpro.example.com/… failed, reason: connect ECONNREFUSED 127.0.0.1:80');
+        expect(withOriginsOnly('from http://u:p@a.example.com:81/x?token=1 to HTTPS://b.example.com')).toBe('from http://a.example.com:81/… to HTTPS://b.example.com/…');
+        expect(withOriginsOnly('The user aborted a request.')).toBe('The user aborted a request.');
     });
 });

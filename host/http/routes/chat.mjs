@@ -4,6 +4,7 @@
 import busboy from 'busboy';
 import { HttpError, Reply } from '../router.mjs';
 import { Users } from '../../chat/Users.mjs';
+import { serverMajor } from './session.mjs';
 
 function readFileUpload(req) {
 	return new Promise((resolve, reject) => {
@@ -66,23 +67,54 @@ export function registerChat(router, host) {
 		return { message: msg, success: true };
 	}, { auth: true });
 
-	router.on('POST', /^\/api\/v1\/rooms\.upload\/(?<rid>[^/]+)\/?$/, async ({ req, params, user }) => {
-		await roomForAgent(params.rid, user);
-		const { file, fields } = await readFileUpload(req);
-		if (!file) throw new HttpError(400, 'File required');
-		const upload = await uploads.create({ name: file.name, type: file.type, rid: params.rid, userId: user._id, buffer: file.buffer });
+	/** The file message Rocket.Chat's sendFileMessage posts for an upload (both upload generations end here). */
+	const postFileMessage = async (rid, user, upload, { msg, description, tmid } = {}) => {
 		const fileRef = { _id: upload._id, name: upload.name, type: upload.type, size: upload.size };
-		const msg = await omni.sendMessage({
-			rid: params.rid,
-			msg: fields.msg || '',
+		return omni.sendMessage({
+			rid,
+			msg: msg || '',
 			u: Users.brief(user),
 			file: fileRef,
 			files: [fileRef],
-			attachments: [fileAttachment(upload, fields.description)],
-			...(fields.tmid && { tmid: fields.tmid }),
+			attachments: [fileAttachment(upload, description)],
+			...(tmid && { tmid }),
 		});
-		return { message: msg, success: true };
+	};
+
+	// Rocket.Chat: apps/meteor/app/api/server/v1/rooms.ts rooms.upload/:rid (7.x; deprecated in 6.10, removed in 8.0 by RocketChat/Rocket.Chat#36857)
+	// A host that says it is 8.x has no such route: the request gets the unknown-route 404, as on Rocket.Chat 8.
+	if (serverMajor() < 8) {
+		router.on('POST', /^\/api\/v1\/rooms\.upload\/(?<rid>[^/]+)\/?$/, async ({ req, params, user }) => {
+			await roomForAgent(params.rid, user);
+			const { file, fields } = await readFileUpload(req);
+			if (!file) throw new HttpError(400, 'File required');
+			const upload = await uploads.create({ name: file.name, type: file.type, rid: params.rid, userId: user._id, buffer: file.buffer });
+			const msg = await postFileMessage(params.rid, user, upload, fields);
+			return { message: msg, success: true };
+		}, { auth: true, rawBody: true });
+	}
+
+	// Rocket.Chat: apps/meteor/app/api/server/v1/rooms.ts rooms.media/:rid (7.x/8.x)
+	// Step 1 of 2: stores the file as a temporary upload (expires in 24 h unless confirmed) and posts nothing.
+	router.on('POST', /^\/api\/v1\/rooms\.media\/(?<rid>[^/]+)\/?$/, async ({ req, params, user }) => {
+		await roomForAgent(params.rid, user);
+		const { file } = await readFileUpload(req);
+		if (!file) throw new HttpError(400, 'No file was uploaded [error-no-file-uploaded]', { errorType: 'error-no-file-uploaded' });
+		const expiresAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+		const upload = await uploads.create({ name: file.name, type: file.type, rid: params.rid, userId: user._id, buffer: file.buffer, expiresAt });
+		return { file: { _id: upload._id, url: upload.path }, success: true };
 	}, { auth: true, rawBody: true });
+
+	// Rocket.Chat: apps/meteor/app/api/server/v1/rooms.ts rooms.mediaConfirm/:rid/:fileId (7.x/8.x)
+	// Step 2: the uploader's own file in that room becomes a file message (JSON body: msg, description, tmid, fileName).
+	router.on('POST', /^\/api\/v1\/rooms\.mediaConfirm\/(?<rid>[^/]+)\/(?<fileId>[^/]+)\/?$/, async ({ params, body = {}, user }) => {
+		await roomForAgent(params.rid, user);
+		const found = await uploads.byId(params.fileId);
+		if (!found || found.userId !== user._id || found.rid !== params.rid) throw new HttpError(400, 'invalid-file', { errorType: 'invalid-file' });
+		const upload = await uploads.confirm(found._id, body.fileName ? { name: String(body.fileName) } : {});
+		const msg = await postFileMessage(params.rid, user, upload, body);
+		return { message: msg, success: true };
+	}, { auth: true });
 
 	// Rocket.Chat accepts the headers, or rc_uid/rc_token cookies or query params.
 	router.on('GET', /^\/file-upload\/(?<id>[^/]+)\/(?<name>[^/]+)$/, async ({ req, res, params, query }) => {

@@ -4,10 +4,12 @@
 import { HttpError, Reply } from '../router.mjs';
 import { Users } from '../../chat/Users.mjs';
 
-export const SERVER_VERSION = '7.10.0';
+/** The Rocket.Chat version the host says it is (GET /api/info); HOST_RC_VERSION=8.x.y makes it act as 8 (no rooms.upload). */
+export const serverVersion = () => process.env.HOST_RC_VERSION || '7.10.0';
+export const serverMajor = () => Number(serverVersion().split('.')[0]);
 
 export function registerSession(router, host) {
-	router.on('GET', /^\/api\/info\/?$/, async () => ({ version: SERVER_VERSION, success: true }));
+	router.on('GET', /^\/api\/info\/?$/, async () => ({ version: serverVersion(), success: true }));
 
 	router.on('POST', /^\/api\/v1\/login\/?$/, async ({ body = {} }) => {
 		const username = body.username || body.user;

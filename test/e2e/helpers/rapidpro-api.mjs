@@ -2,7 +2,8 @@
 // A stand-in for RapidPro's API v2 `messages.json`, the way RapidPro serves it:
 // `Authorization: Token <token>` required (403 otherwise), results newest first,
 // `next` as an absolute URL to the following page, `after` filtering by
-// created_on. Tests load messages with `add()` and can make it slow or failing.
+// created_on. Tests load messages with `add()` and can make it slow or failing,
+// or relabel its answers (`contentType()`), as a proxy in front of RapidPro might.
 import http from 'node:http';
 
 /**
@@ -16,12 +17,14 @@ export async function startRapidProApi({ token = 'API-TOKEN', pageSize = 3 } = {
 	const requests = [];
 	/** @type {{ status?: number, delayMs?: number } | undefined} */
 	let failure;
+	/** RapidPro's own label; `contentType()` changes it. */
+	let type = 'application/json';
 	const server = http.createServer(async (req, res) => {
 		const url = new URL(req.url || '/', 'http://x');
 		requests.push({ path: url.pathname + url.search, auth: req.headers.authorization });
 		if (failure?.delayMs) await new Promise((r) => setTimeout(r, failure?.delayMs));
 		const send = (status, body) => {
-			res.writeHead(status, { 'content-type': 'application/json' });
+			res.writeHead(status, { 'content-type': type });
 			res.end(JSON.stringify(body));
 		};
 		if (failure?.status) return send(failure.status, { detail: 'failing on purpose' });
@@ -47,6 +50,8 @@ export async function startRapidProApi({ token = 'API-TOKEN', pageSize = 3 } = {
 		add: (contact, messages) => byContact.set(contact, [...(byContact.get(contact) || []), ...messages.map((m) => ({ ...m, contact: { uuid: contact } }))]),
 		/** @param {{ status?: number, delayMs?: number } | undefined} f */
 		fail: (f) => (failure = f),
+		/** @param {string} t the Content-Type of every later answer */
+		contentType: (t) => (type = t),
 		close: () => new Promise((resolve) => {
 			server.closeAllConnections?.();
 			server.close(() => resolve(undefined));

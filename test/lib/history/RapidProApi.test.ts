@@ -48,6 +48,22 @@ describe('fetchContactMessages (PROTOCOL §4)', () => {
         expect(http.calls).toHaveLength(MAX_HISTORY_PAGES);
     });
 
+    it('reads a page the bridge leaves as text with data null (a content type other than application/json)', async () => {
+        const results = [{ direction: 'out', text: 'hi', created_on: 'x' }];
+        const http = new FakeHttp().replies({ status: 200, content: JSON.stringify({ results }), data: null });
+        expect((await fetchContactMessages(http, query)).map((m) => m.text)).toEqual(['hi']);
+    });
+
+    it('logs a timeout as one and a network error without the path and query of the URL', async () => {
+        const timeout = await failureOf(fetchContactMessages(new FakeHttp().replies(new Error('The user aborted a request.')), query));
+        expect(timeout.message).toBe('RapidPro API request failed: no answer within 15 s');
+        const url = 'https://rapidpro.example.com/api/v2/messages.json?contact=c%20uuid';
+        const refused = new Error(`request to ${url} failed, reason: connect ECONNREFUSED 10.0.0.1:443`);
+        const failure = await failureOf(fetchContactMessages(new FakeHttp().replies(refused), query));
+        expect(failure.message).toBe(
+            'RapidPro API request failed: request to https://rapidpro.example.com/… failed, reason: connect ECONNREFUSED 10.0.0.1:443');
+    });
+
     it('reads a page given as JSON text', async () => {
         const http = new FakeHttp().replies({ status: 200, content: JSON.stringify({ results: [{ direction: 'out', text: 'hi', created_on: 'x' }] }) });
         expect((await fetchContactMessages(http, query)).map((m) => m.text)).toEqual(['hi']);
