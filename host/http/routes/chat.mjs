@@ -4,6 +4,7 @@
 import busboy from 'busboy';
 import { HttpError, Reply } from '../router.mjs';
 import { Users } from '../../chat/Users.mjs';
+import { sendFileMessage } from '../../chat/FileMessage.mjs';
 
 function readFileUpload(req) {
 	return new Promise((resolve, reject) => {
@@ -25,17 +26,6 @@ function readFileUpload(req) {
 		bb.on('error', reject);
 		req.pipe(bb);
 	});
-}
-
-/** Rocket.Chat's attachment for an uploaded file: images, audio and video get their own url field. */
-function fileAttachment(upload, description) {
-	const url = upload.url;
-	const a = { ts: upload.uploadedAt, title: upload.name, title_link: url, title_link_download: true, type: 'file', description };
-	const kind = upload.type.split('/')[0];
-	if (kind === 'image') Object.assign(a, { image_url: url, image_type: upload.type, image_size: upload.size });
-	if (kind === 'audio') Object.assign(a, { audio_url: url, audio_type: upload.type, audio_size: upload.size });
-	if (kind === 'video') Object.assign(a, { video_url: url, video_type: upload.type, video_size: upload.size });
-	return a;
 }
 
 export function registerChat(router, host) {
@@ -71,16 +61,8 @@ export function registerChat(router, host) {
 		const { file, fields } = await readFileUpload(req);
 		if (!file) throw new HttpError(400, 'File required');
 		const upload = await uploads.create({ name: file.name, type: file.type, rid: params.rid, userId: user._id, buffer: file.buffer });
-		const fileRef = { _id: upload._id, name: upload.name, type: upload.type, size: upload.size };
-		const msg = await omni.sendMessage({
-			rid: params.rid,
-			msg: fields.msg || '',
-			u: Users.brief(user),
-			file: fileRef,
-			files: [fileRef],
-			attachments: [fileAttachment(upload, fields.description)],
-			...(fields.tmid && { tmid: fields.tmid }),
-		});
+		const msgData = { ...(fields.msg !== undefined && { msg: fields.msg }), ...(fields.tmid && { tmid: fields.tmid }) };
+		const msg = await sendFileMessage(host, { rid: params.rid, u: Users.brief(user), upload, description: fields.description, msgData });
 		return { message: msg, success: true };
 	}, { auth: true, rawBody: true });
 
