@@ -1,11 +1,18 @@
 // @ts-check
-// The apps-engine *server runtime* (1.62.0, installed under the npm alias
-// @rocket.chat/apps-engine-server) as CommonJS modules. Every host file takes
+// The apps-engine *server runtime* as CommonJS modules. Every host file takes
 // the engine from here, so there is one place that names the package.
+// Two runtimes are installed under npm aliases (npm serves none newer with a
+// runtime, nor Rocket.Chat 7.0-7.7's 1.47-1.52): 1.62.0, what Rocket.Chat 8.4
+// ships (the default), and 1.53.1, what Rocket.Chat 7.8 ships.
+// HOST_APPS_ENGINE=1.53.1 runs the host on the 7.x one.
 import { createRequire } from 'node:module';
 
 export const require = createRequire(import.meta.url);
-export const ENGINE = '@rocket.chat/apps-engine-server';
+/** Runtime version → the npm alias it is installed under. */
+export const ENGINES = { '1.62.0': '@rocket.chat/apps-engine-server', '1.53.1': '@rocket.chat/apps-engine-server-7' };
+const wanted = process.env.HOST_APPS_ENGINE || '1.62.0';
+if (!Object.hasOwn(ENGINES, wanted)) throw new Error(`HOST_APPS_ENGINE=${wanted}: the host runs apps-engine ${Object.keys(ENGINES).join(' or ')}`);
+export const ENGINE = ENGINES[wanted];
 export const bridges = require(`${ENGINE}/server/bridges`);
 export const { AppManager } = require(`${ENGINE}/server/AppManager`);
 export const { AppStatus, AppStatusUtils } = require(`${ENGINE}/definition/AppStatus`);
