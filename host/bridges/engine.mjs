@@ -2,8 +2,9 @@
 // The apps-engine *server runtime* as CommonJS modules. Every host file takes
 // the engine from here, so there is one place that names the package.
 // Two runtimes are installed under npm aliases (npm serves none newer with a
-// runtime, nor Rocket.Chat 7.0-7.7's 1.47-1.52): 1.62.0, what Rocket.Chat 8.4
-// ships (the default), and 1.53.1, what Rocket.Chat 7.8 ships.
+// runtime, nor Rocket.Chat 7.0-7.7's 1.47-1.52): 1.62.0, an 8.x runtime (8.2
+// ships 1.60.0, 8.5 ships 1.63.0; the default), and 1.53.1, what Rocket.Chat
+// 7.8 ships.
 // HOST_APPS_ENGINE=1.53.1 runs the host on the 7.x one.
 import { createRequire } from 'node:module';
 

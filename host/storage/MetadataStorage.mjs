@@ -47,8 +47,15 @@ export class HostMetadataStorage extends AppMetadataStorage {
 		return doc;
 	}
 
-	/** apps-engine 1.53.1 (HOST_APPS_ENGINE) writes the whole item back instead of the partial updates above. */
+	/**
+	 * apps-engine 1.53.1 (HOST_APPS_ENGINE) writes the whole item back instead
+	 * of the partial updates above. It also stores the `disabled` status its
+	 * unload sets, which 1.62.0 does not: while the host shuts down
+	 * (`closing`) nothing is written, so the app is enabled again on restart
+	 * as a Rocket.Chat server's apps are.
+	 */
 	async update(item) {
+		if (this.closing) return item;
 		const doc = { ...item, updatedAt: new Date().toISOString() };
 		await this.store.put('apps', doc.id, doc);
 		return doc;
