@@ -71,9 +71,10 @@ export async function startHost({
 
 	// AppManager refuses a second instance in one process; clear a closed one's.
 	if (/** @type {any} */ (AppManager).Instance?.__hostClosed) /** @type {any} */ (AppManager).Instance = undefined;
+	const metadataStorage = new HostMetadataStorage(store);
 	const manager = new AppManager({
 		bridges,
-		metadataStorage: new HostMetadataStorage(store),
+		metadataStorage,
 		sourceStorage: new HostSourceStorage(store),
 		logStorage,
 		tempFilePath,
@@ -111,6 +112,7 @@ export async function startHost({
 		});
 		bridges.raw.SchedulerBridge.stop();
 		await omni.settle();
+		metadataStorage.closing = true; // see HostMetadataStorage.update
 		await manager.unload(false).catch((e) => log(`[host] unloading apps: ${e?.message || e}`));
 		/** @type {any} */ (manager).__hostClosed = true;
 		await store.close();

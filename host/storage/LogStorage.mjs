@@ -1,11 +1,10 @@
 // @ts-check
 // App logs: printed to stdout as `[app <name>] LEVEL method: message`, and
 // kept in memory (last N entries) so tests can read them (server.logs).
-import { createRequire } from 'node:module';
+import { ENGINE, require } from '../bridges/engine.mjs';
 import { inspect } from 'node:util';
 
-const require = createRequire(import.meta.url);
-const { AppLogStorage } = require('@rocket.chat/apps-engine-server/server/storage');
+const { AppLogStorage } = require(`${ENGINE}/server/storage`);
 
 const KEEP = 2000;
 
@@ -44,6 +43,11 @@ export class HostLogStorage extends AppLogStorage {
 	async findPaginated(query, { skip = 0, limit = 50 } = {}) {
 		const logs = this.entries.filter((e) => !query.appId || e.appId === query.appId);
 		return { logs: logs.slice(skip, skip + limit), total: logs.length };
+	}
+
+	/** apps-engine 1.53.1's name for findPaginated (HOST_APPS_ENGINE). */
+	find(query, options) {
+		return this.findPaginated(query, options);
 	}
 
 	async removeEntriesFor(appId) {
