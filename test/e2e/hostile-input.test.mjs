@@ -302,7 +302,9 @@ describe('hostile input through the host', () => {
 	};
 
 	before(async () => {
-		host = await startHostProcess({ args: ['--fresh'] });
+		// HOST_DEBUG=1: the engine's per-request debug lines are printed, so the redaction of the
+		// Authorization header in them is checked below.
+		host = await startHostProcess({ args: ['--fresh'], env: { HOST_DEBUG: '1' } });
 		auth = await login(host.url);
 		receiver = await startReceiver();
 		api = await startRapidProApi({ token: API_TOKEN });
