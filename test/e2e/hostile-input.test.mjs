@@ -302,9 +302,7 @@ describe('hostile input through the host', () => {
 	};
 
 	before(async () => {
-		// HOST_DEBUG=1: the engine's per-request debug lines are printed, so the redaction of the
-		// Authorization header in them is checked below.
-		host = await startHostProcess({ args: ['--fresh'], env: { HOST_DEBUG: '1' } });
+		host = await startHostProcess({ args: ['--fresh'] });
 		auth = await login(host.url);
 		receiver = await startReceiver();
 		api = await startRapidProApi({ token: API_TOKEN });
@@ -426,7 +424,7 @@ describe('hostile input through the host', () => {
 			assert.ok(!host.output().includes(secret), `in the host output: ${host.output().split('\n').find((l) => l.includes(secret))?.slice(0, 300)}`);
 			assert.ok(!notice.includes(secret), 'in /tickets status');
 		}
-		assert.match(host.output(), /authorization: '\[REDACTED\]'/, 'the runtime\'s request log is redacted');
+		// The redaction of the runtime's request log (printed with HOST_DEBUG=1 only): host-logs.test.mjs.
 	});
 });
 

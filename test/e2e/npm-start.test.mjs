@@ -42,16 +42,33 @@ describe('npm start', { skip: !!process.env.E2E_URL && 'host-only' }, () => {
 	/** @type {ReturnType<typeof rapidProClient>} */ let rp;
 	/** @type {Awaited<ReturnType<typeof startHostProcess>> | undefined} */ let again;
 
-	before(async () => {
-		await ensurePackaged();
+	/** Runs `npm start` in its own process group, as a terminal runs a foreground job, until it is ready. */
+	const npmStart = async () => {
 		const port = await freePort();
 		url = `http://127.0.0.1:${port}`;
-		// detached: its own process group, as a terminal gives a foreground job.
+		output = '';
 		child = spawn('npm', ['start'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOST_DEBUG: '', HOST_NO_PACKAGE: '1', PORT: String(port), DATA_DIR: dataDir } });
 		exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 		child.stdout?.on('data', (c) => (output += c));
 		child.stderr?.on('data', (c) => (output += c));
-		await waitFor(() => /admin log-in:/.test(output), { timeoutMs: 90000, what: `npm start to be ready:\n${output}` });
+		await waitFor(() => /admin log-in:/.test(output), { timeoutMs: 90000, what: 'npm start to be ready' }).catch((e) => {
+			throw new Error(`${e.message}:\n${output}`);
+		});
+	};
+
+	/** Resolves when no live process is left in the group, or after 10 s; returns the ms it took and what is left. */
+	const groupGone = async (pgid, started) => {
+		let live = liveInGroup(pgid);
+		while (live.length && Date.now() - started < 10000) {
+			await new Promise((r) => setTimeout(r, 20));
+			live = liveInGroup(pgid);
+		}
+		return { ms: Date.now() - started, live };
+	};
+
+	before(async () => {
+		await ensurePackaged();
+		await npmStart();
 		appId = output.match(/RapidPro base URL: \S+\/api\/apps\/public\/(\S+)/)?.[1] || '';
 		auth = await login(url);
 		receiver = await startReceiver();
@@ -62,7 +79,7 @@ describe('npm start', { skip: !!process.env.E2E_URL && 'host-only' }, () => {
 	});
 
 	after(async () => {
-		if (child && child.exitCode === null && child.signalCode === null) process.kill(-(/** @type {number} */ (child.pid)), 'SIGKILL');
+		if (child?.pid && liveInGroup(child.pid).length) process.kill(-child.pid, 'SIGKILL');
 		await again?.stop();
 		await receiver?.close();
 		fs.rmSync(dataDir, { recursive: true, force: true });
@@ -96,16 +113,11 @@ describe('npm start', { skip: !!process.env.E2E_URL && 'host-only' }, () => {
 		process.kill(-pgid, 'SIGINT');
 		const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 10000))]);
 		const npmExit = Date.now() - started;
-		let live = liveInGroup(pgid);
-		while (live.length && Date.now() - started < 10000) {
-			await new Promise((r) => setTimeout(r, 20));
-			live = liveInGroup(pgid);
-		}
-		const groupGone = Date.now() - started;
+		const gone = await groupGone(pgid, started);
 		assert.notEqual(code, 'still running', `npm start still running 10 s after SIGINT:\n${output.slice(-2000)}`);
-		assert.deepEqual(live, [], 'no process of the group is left (host, Deno runtime)');
-		t.diagnostic(`npm exited ${npmExit} ms and the group ${groupGone} ms after SIGINT`);
-		assert.ok(groupGone < 2000, `the group exited ${groupGone} ms after SIGINT (npm after ${npmExit} ms)`);
+		assert.deepEqual(gone.live, [], 'no process of the group is left (host, Deno runtime)');
+		t.diagnostic(`npm exited ${npmExit} ms and the group ${gone.ms} ms after SIGINT`);
+		assert.ok(gone.ms < 2000, `the group exited ${gone.ms} ms after SIGINT (npm after ${npmExit} ms)`);
 		assert.match(output, /host: SIGINT, shutting down/);
 		assert.doesNotMatch(output, /runtime:restart|restarted app subprocess/, 'the runtime killed by the signal was not restarted');
 	});
@@ -129,5 +141,19 @@ describe('npm start', { skip: !!process.env.E2E_URL && 'host-only' }, () => {
 		// The queued webhook is retried after the restart and delivered.
 		await waitFor(() => receiver.requests.some((r) => r.json?.data?.text === 'reply before Ctrl-C' && r !== receiver.requests[0]), { timeoutMs: 60000, what: 'the queued agent message to be delivered after the restart' });
 		assert.equal((await rp2.closeRoom('7002')).status, 204);
+	});
+
+	// docker stop signals only the container's first process: with `CMD npm start`, that is npm.
+	it('stops the host too when only npm gets SIGTERM', async () => {
+		await again?.stop();
+		again = undefined;
+		await npmStart();
+		const pgid = /** @type {number} */ (child.pid);
+		const started = Date.now();
+		process.kill(pgid, 'SIGTERM');
+		const gone = await groupGone(pgid, started);
+		assert.deepEqual(gone.live, [], `the host and its runtime are left running:\n${output.slice(-2000)}`);
+		assert.ok(gone.ms < 2000, `the group exited ${gone.ms} ms after SIGTERM`);
+		assert.match(output, /host: SIGTERM, shutting down/);
 	});
 });
