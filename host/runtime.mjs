@@ -62,17 +62,31 @@ export function prepareDenoEnvironment() {
  */
 export const appCallErrors = new Map();
 
+/** The runtime controllers the host made, by manager: shutdown stops them (stopRuntimes). */
+const controllers = new WeakMap();
+
 /** Makes the manager's runtimes use our deno config (see the file comment), and records lifecycle errors. */
 export function useHostDenoConfig(manager) {
 	const { DenoRuntimeSubprocessController } = require(`${ENGINE}/server/runtime/deno/AppsEngineDenoRuntime`);
+	const made = new Set();
+	controllers.set(manager, made);
 	manager.getRuntime().runtimeFactory = (mgr, appPackage, storageItem) => {
 		const controller = new DenoRuntimeSubprocessController(mgr, appPackage, storageItem);
 		if ('denoConfigPath' in controller) controller.denoConfigPath = DENO_CONFIG;
 		else runThroughOurConfig(controller);
+		/** Rejecters of the calls waiting on this runtime, so a shutdown can end them (see stopRuntimes). */
+		const waiting = new Set();
+		controller.__hostAbort = (reason) => {
+			for (const reject of waiting) reject(reason);
+			waiting.clear();
+		};
 		const send = controller.sendRequest.bind(controller);
 		controller.sendRequest = async (message, ...rest) => {
+			let stop = () => {};
+			const stopped = new Promise((_, reject) => (stop = reject));
+			waiting.add(stop);
 			try {
-				return await send(message, ...rest);
+				return await Promise.race([send(message, ...rest), stopped]);
 			} catch (e) {
 				if (/^app:/.test(message.method)) {
 					const list = appCallErrors.get(appPackage.info.id) || [];
@@ -80,8 +94,24 @@ export function useHostDenoConfig(manager) {
 					appCallErrors.set(appPackage.info.id, list.slice(-20));
 				}
 				throw e;
+			} finally {
+				waiting.delete(stop);
 			}
 		};
+		// A signal sent to the whole process group (Ctrl-C in a terminal, systemd) kills the runtime
+		// beside the host; the engine's liveness manager would start a new one and the shutdown would
+		// wait on it. Once the host stops, a restart or a new subprocess is refused.
+		const restart = controller.restartApp.bind(controller);
+		controller.restartApp = async () => (controller.__hostStopping ? undefined : restart());
+		const spawn = controller.spawnProcess.bind(controller);
+		controller.spawnProcess = () => {
+			if (controller.__hostStopping) throw new Error('the host is shutting down');
+			return spawn();
+		};
+		controller.on('processExit', () => {
+			if (controller.__hostStopping) controller.__hostAbort(new Error('the app\'s runtime exited while the host shut down'));
+		});
+		made.add(controller);
 		return controller;
 	};
 }
@@ -113,4 +143,36 @@ function runThroughOurConfig(controller) {
 			childProcess.spawn = spawn;
 		}
 	};
+}
+
+/**
+ * Shutdown, part one (synchronous, so it runs before any exit of a runtime killed by the same
+ * signal is handled): no runtime is restarted or spawned any more, and calls waiting on a runtime
+ * that is already gone end now instead of after the engine's 30 s call timeout. Live runtimes
+ * keep answering, so requests in flight can finish.
+ */
+export function holdRuntimes(manager) {
+	for (const controller of controllers.get(manager) || []) {
+		controller.__hostStopping = true;
+		// 'stopped' is the state in which the liveness manager lets an exit be (LivenessManager.handleExit).
+		controller.state = 'stopped';
+		controller.livenessManager?.stop();
+		const child = controller.deno;
+		if (!child || child.exitCode !== null || child.signalCode !== null) controller.__hostAbort(new Error('the app\'s runtime is gone'));
+	}
+}
+
+/**
+ * Shutdown, part two: ends every call still waiting and kills each runtime (SIGKILL, as the
+ * engine's own stopApp does). The apps are not disabled: a server that stops is not an admin
+ * disabling an app, and the next start enables them as stored.
+ */
+export async function stopRuntimes(manager) {
+	holdRuntimes(manager);
+	await Promise.all(
+		[...(controllers.get(manager) || [])].map(async (controller) => {
+			controller.__hostAbort(new Error('the host shut down'));
+			await controller.killProcess().catch(() => false);
+		}),
+	);
 }
