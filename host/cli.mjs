@@ -3,8 +3,14 @@
 // stale, starts the host on 127.0.0.1:${PORT:-3000}, installs/enables the app
 // (or keeps the installed one, updated when the zip changed) and prints what
 // to give RapidPro. Env: PORT, DATA_DIR, HOST_CONFIG, ADMIN_USER, ADMIN_PASSWORD,
-// HOST_NO_PACKAGE=1 (use dist/ as is), HOST_DEBUG=1 (engine debug logs).
-// SIGTERM/SIGINT: stop accepting, finish in-flight requests, close, exit 0.
+// HOST_NO_PACKAGE=1 (use dist/ as is), HOST_DEBUG=1 (also debug-level app logs,
+// the engine's per-call lines with request bodies among them).
+// SIGTERM/SIGINT (to the host, to npm, or to the whole process group as Ctrl-C
+// and systemd do): stop accepting, give in-flight requests a second,
+// stop the app's runtime, close the store, exit 0, all within about 2 s.
+// package.json starts it as `exec node host/cli.mjs`: npm runs scripts through
+// sh and forwards SIGTERM only to that sh, which died without passing it on and
+// left the host running when npm alone was signalled (docker stop, CMD npm start).
 import path from 'node:path';
 import { packageApp } from './package-app.mjs';
 import { ROOT } from './runtime.mjs';
@@ -60,6 +66,11 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
 		if (stopping) return;
 		stopping = true;
 		console.log(`host: ${signal}, shutting down`);
+		// The store is closed in order on every path we know; this only guards against one we do not.
+		setTimeout(() => {
+			console.error('host: shutdown did not finish within 10 s, exiting anyway');
+			process.exit(1);
+		}, 10000).unref();
 		try {
 			await host.close();
 			process.exit(0);

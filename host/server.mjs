@@ -20,7 +20,7 @@ import { Rooms } from './chat/Rooms.mjs';
 import { Messages } from './chat/Messages.mjs';
 import { Uploads } from './chat/Uploads.mjs';
 import { Omnichannel } from './chat/Omnichannel.mjs';
-import { prepareDenoEnvironment, useHostDenoConfig } from './runtime.mjs';
+import { holdRuntimes, prepareDenoEnvironment, stopRuntimes, useHostDenoConfig } from './runtime.mjs';
 import { installApp } from './apps.mjs';
 import { Router } from './http/router.mjs';
 import { registerSession } from './http/routes/session.mjs';
@@ -31,6 +31,9 @@ import { registerChat } from './http/routes/chat.mjs';
 import { registerCommands } from './http/routes/commands.mjs';
 import { registerHostOnly } from './http/routes/hostOnly.mjs';
 import { registerHostStorage } from './http/routes/hostStorage.mjs';
+
+/** How long a shutdown waits for requests in flight before it cuts them. */
+const GRACE_MS = 1000;
 
 /**
  * Starts the host. The AppManager is a singleton per process: one host per process.
@@ -71,9 +74,10 @@ export async function startHost({
 
 	// AppManager refuses a second instance in one process; clear a closed one's.
 	if (/** @type {any} */ (AppManager).Instance?.__hostClosed) /** @type {any} */ (AppManager).Instance = undefined;
+	const metadataStorage = new HostMetadataStorage(store);
 	const manager = new AppManager({
 		bridges,
-		metadataStorage: new HostMetadataStorage(store),
+		metadataStorage,
 		sourceStorage: new HostSourceStorage(store),
 		logStorage,
 		tempFilePath,
@@ -102,16 +106,27 @@ export async function startHost({
 	url = `http://${hostname}:${address.port}`;
 
 	let closed = false;
+	/**
+	 * Stops the host within about two seconds, keeping every answered request's work: nothing new is
+	 * accepted, requests in flight get GRACE_MS to be answered, then the runtimes are killed and the
+	 * store is closed. A signal to the whole process group kills the app's runtime at the same moment;
+	 * holdRuntimes (first, synchronously) keeps the engine from restarting it and ends calls to it.
+	 */
 	const close = async () => {
 		if (closed) return;
 		closed = true;
-		await new Promise((resolve) => {
-			server.close(() => resolve(undefined));
-			server.closeIdleConnections();
-		});
-		await bridges.raw.SchedulerBridge.stop();
+		holdRuntimes(manager);
+		bridges.raw.SchedulerBridge.stop();
+		const serverClosed = new Promise((resolve) => server.close(() => resolve(undefined)));
+		server.closeIdleConnections();
+		let timer;
+		const grace = new Promise((resolve) => (timer = setTimeout(resolve, GRACE_MS)));
+		await Promise.race([serverClosed.then(() => omni.settle()), grace]);
+		clearTimeout(timer);
+		server.closeAllConnections();
+		await stopRuntimes(manager);
 		await omni.settle();
-		await manager.unload(false).catch((e) => log(`[host] unloading apps: ${e?.message || e}`));
+		metadataStorage.closing = true; // see HostMetadataStorage.update: nothing the shutdown does is stored
 		/** @type {any} */ (manager).__hostClosed = true;
 		await store.close();
 		fs.rmSync(tempFilePath, { recursive: true, force: true });

@@ -78,14 +78,16 @@ export class HostPersistenceBridge extends bridges.PersistenceBridge {
 	}
 
 	/**
-	 * Rocket.Chat 6+ runs `deleteOne({appId, associations: {$all}})`: it deletes
-	 * only the FIRST (oldest) matching record, yet returns the data of every
-	 * match. Reproduced here so the app cannot rely on a bulk delete.
+	 * Rocket.Chat 7/8 read every match, then `remove(query)`, which the
+	 * AppsPersistence model runs as `deleteMany` (bypassing the trash): every
+	 * record having ALL the given associations goes, and their data is returned;
+	 * no match → undefined. (6.x ran `deleteOne`: only the first match went.)
 	 */
+	// Rocket.Chat: apps/meteor/app/apps/server/bridges/persistence.ts removeByAssociations + packages/models/src/models/AppsPersistence.ts remove (7.x/8.x)
 	async removeByAssociations(associations, appId) {
-		const found = (await this.find(associations, appId)).sort((a, b) => (a.id < b.id ? -1 : 1));
+		const found = await this.find(associations, appId);
 		if (!found.length) return undefined;
-		await this.drop(appId, found.slice(0, 1));
+		await this.drop(appId, found);
 		return found.map(({ record }) => record.data);
 	}
 

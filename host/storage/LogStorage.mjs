@@ -1,11 +1,13 @@
 // @ts-check
-// App logs: printed to stdout as `[app <name>] LEVEL method: message`, and
-// kept in memory (last N entries) so tests can read them (server.logs).
-import { createRequire } from 'node:module';
+// App logs: printed to stdout as `[app <name>] LEVEL method: message`, one
+// line per entry, and kept in memory (last N entries, every level) so tests can
+// read them (server.logs). Printed by default: info and above. Debug entries
+// (the engine logs every call it makes into the app at debug level, request
+// bodies included, and would drown the app's own lines) only with HOST_DEBUG=1.
+import { ENGINE, require } from '../bridges/engine.mjs';
 import { inspect } from 'node:util';
 
-const require = createRequire(import.meta.url);
-const { AppLogStorage } = require('@rocket.chat/apps-engine-server/server/storage');
+const { AppLogStorage } = require(`${ENGINE}/server/storage`);
 
 const KEEP = 2000;
 
@@ -24,9 +26,9 @@ export class HostLogStorage extends AppLogStorage {
 		this.entries.push(logEntry);
 		if (this.entries.length > KEEP) this.entries.splice(0, this.entries.length - KEEP);
 		for (const entry of logEntry.entries || []) {
-			if (isEngineChatter(entry) && !process.env.HOST_DEBUG) continue;
+			if (entry.severity === 'debug' && !process.env.HOST_DEBUG) continue;
 			const args = Array.isArray(entry.args) ? entry.args : [entry.args];
-			const text = args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 6, breakLength: Infinity }))).join(' ');
+			const text = args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 6, breakLength: Infinity }))).join(' ').replace(/\s*\n\s*/g, ' ');
 			this.print(`[app ${this.appName(logEntry.appId)}] ${String(entry.severity || 'log').toUpperCase()} ${logEntry.method}: ${text}`);
 		}
 		return logEntry;
@@ -44,6 +46,11 @@ export class HostLogStorage extends AppLogStorage {
 	async findPaginated(query, { skip = 0, limit = 50 } = {}) {
 		const logs = this.entries.filter((e) => !query.appId || e.appId === query.appId);
 		return { logs: logs.slice(skip, skip + limit), total: logs.length };
+	}
+
+	/** apps-engine 1.53.1's name for findPaginated (HOST_APPS_ENGINE). */
+	find(query, options) {
+		return this.findPaginated(query, options);
 	}
 
 	async removeEntriesFor(appId) {
@@ -64,10 +71,4 @@ function redact(value, depth = 0) {
 	if (!value || typeof value !== 'object' || depth > 20) return value;
 	if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
 	return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) && v !== undefined ? '[REDACTED]' : redact(v, depth + 1)]));
-}
-
-/** The engine logs every method call it makes at debug level; hide those unless HOST_DEBUG is set. */
-function isEngineChatter(entry) {
-	const first = Array.isArray(entry.args) ? entry.args[0] : entry.args;
-	return entry.severity === 'debug' && first && typeof first === 'object' && ('appMethod' in first || first.msg === 'The status is now');
 }

@@ -2,11 +2,10 @@
 // Where the engine keeps each installed app's IAppStorageItem (status, info,
 // settings, granted permissions). Stored in the `apps` collection so the
 // installed app and its settings survive a host restart.
-import { createRequire } from 'node:module';
+import { ENGINE, require } from '../bridges/engine.mjs';
 import crypto from 'node:crypto';
 
-const require = createRequire(import.meta.url);
-const { AppMetadataStorage } = require('@rocket.chat/apps-engine-server/server/storage');
+const { AppMetadataStorage } = require(`${ENGINE}/server/storage`);
 
 export class HostMetadataStorage extends AppMetadataStorage {
 	/** @param {import('../store.mjs').Store} store */
@@ -44,6 +43,20 @@ export class HostMetadataStorage extends AppMetadataStorage {
 		const old = (await this.store.get('apps', item.id)) || {};
 		const doc = { ...old, ...item, updatedAt: new Date().toISOString() };
 		if (unsetPermissionsGranted) delete doc.permissionsGranted;
+		await this.store.put('apps', doc.id, doc);
+		return doc;
+	}
+
+	/**
+	 * apps-engine 1.53.1 (HOST_APPS_ENGINE) writes the whole item back instead
+	 * of the partial updates above. It also stores the `disabled` status its
+	 * unload sets, which 1.62.0 does not: while the host shuts down
+	 * (`closing`) nothing is written, so the app is enabled again on restart
+	 * as a Rocket.Chat server's apps are.
+	 */
+	async update(item) {
+		if (this.closing) return item;
+		const doc = { ...item, updatedAt: new Date().toISOString() };
 		await this.store.put('apps', doc.id, doc);
 		return doc;
 	}

@@ -1,10 +1,9 @@
 // @ts-check
 // The packaged app zips, kept in the store so a restart reloads the installed
 // app without the dist/ file.
-import { createRequire } from 'node:module';
+import { ENGINE, require } from '../bridges/engine.mjs';
 
-const require = createRequire(import.meta.url);
-const { AppSourceStorage } = require('@rocket.chat/apps-engine-server/server/storage/AppSourceStorage');
+const { AppSourceStorage } = require(`${ENGINE}/server/storage/AppSourceStorage`);
 
 export class HostSourceStorage extends AppSourceStorage {
 	/** @param {import('../store.mjs').Store} store */

@@ -1,31 +1,35 @@
 // @ts-check
-// The admin's path: the REAL `rc-apps deploy` (and `--update`) against the
-// host, from a staging copy of the app (deploying from the repo root would zip
-// host/, test/, package-lock.json…). Host-only: it starts an empty host.
+// The admin's path, exactly as the README's "Install in Rocket.Chat" says: its
+// deploy and update commands (`npm run deploy -- …`, the real `rc-apps deploy`
+// on the app's files) against the host, through a recorder that keeps each zip
+// the host received. Host-only: it starts an empty host.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { exec } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
+import nodeHttp from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import busboy from 'busboy';
 import { appUrl, http, login, setAppSettings, startHostProcess, startReceiver, waitFor, ROOT } from './helpers/index.mjs';
+import { appZipProblems } from './helpers/app-zip.mjs';
 import { rapidProClient } from './helpers/rapidpro-client.mjs';
 
-const run = promisify(execFile);
+const sh = promisify(exec);
 
-/** A copy of only the app's files, with node_modules linked in (rc-apps loads apps-engine from there). */
-async function stageApp() {
-	const { APP_ENTRIES } = await import(path.join(ROOT, 'host/package-app.mjs'));
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-stage-'));
-	for (const e of APP_ENTRIES) if (fs.existsSync(path.join(ROOT, e))) fs.cpSync(path.join(ROOT, e), path.join(dir, e), { recursive: true });
-	fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-	return dir;
+/** The commands in the README's "Install in Rocket.Chat" code block, comments cut. */
+function readmeInstallCommands() {
+	const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+	const section = readme.slice(readme.indexOf('## Install in Rocket.Chat'));
+	const block = section.match(/```\n([\s\S]*?)```/)?.[1] || '';
+	return block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
 }
 
-async function deploy(cwd, url, extra = []) {
+/** Runs a README command with the server and the admin's log-in filled in. */
+async function runReadme(command, url) {
+	const filled = command.replace('https://chat.example.com', url).replace('<admin>', 'admin').replace('<password>', 'admin');
 	try {
-		const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/rc-apps'), ['deploy', '--url', url, '--username', 'admin', '--password', 'admin', ...extra], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+		const { stdout, stderr } = await sh(filled, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
 		return { code: 0, output: stdout + stderr };
 	} catch (e) {
 		const err = /** @type {any} */ (e);
@@ -33,31 +37,76 @@ async function deploy(cwd, url, extra = []) {
 	}
 }
 
-describe('rc-apps deploy against the host', { skip: !!process.env.E2E_URL && 'host-only' }, () => {
+/**
+ * Forwards every request to the host and keeps the `app` part of each app upload
+ * (POST /api/apps or /api/apps/<id>): the zip the server received.
+ */
+async function startUploadRecorder(target) {
+	/** @type {Buffer[]} */
+	const uploads = [];
+	const server = nodeHttp.createServer(async (req, res) => {
+		const chunks = [];
+		for await (const c of req) chunks.push(c);
+		const body = Buffer.concat(chunks);
+		if (req.method === 'POST' && /^\/api\/apps(\/[^/]+)?\/?$/.test(req.url || '') && /multipart/.test(req.headers['content-type'] || '')) {
+			await new Promise((resolve) => {
+				const bb = busboy({ headers: req.headers });
+				bb.on('file', (name, file) => {
+					const parts = [];
+					file.on('data', (d) => parts.push(d));
+					file.on('end', () => name === 'app' && uploads.push(Buffer.concat(parts)));
+				});
+				bb.on('close', resolve);
+				bb.end(body);
+			});
+		}
+		const headers = { ...req.headers };
+		delete headers['transfer-encoding'];
+		headers['content-length'] = String(body.length);
+		const upstream = nodeHttp.request(`${target}${req.url}`, { method: req.method, headers }, (answer) => {
+			res.writeHead(answer.statusCode || 502, answer.headers);
+			answer.pipe(res);
+		});
+		upstream.on('error', () => res.writeHead(502).end());
+		upstream.end(body);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	return { url: `http://127.0.0.1:${port}`, uploads, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+}
+
+describe('the README\'s deploy commands against the host', { skip: !!process.env.E2E_URL && 'host-only' }, () => {
 	/** @type {Awaited<ReturnType<typeof startHostProcess>>} */
 	let host;
-	let stage = '';
+	/** @type {Awaited<ReturnType<typeof startUploadRecorder>>} */
+	let recorder;
 	/** @type {Awaited<ReturnType<typeof startReceiver>>} */
 	let receiver;
+	const commands = readmeInstallCommands();
+	const install = commands.find((c) => /deploy/.test(c) && !/--update/.test(c)) || '';
+	const update = commands.find((c) => /deploy/.test(c) && /--update/.test(c)) || '';
 	let roomId = '';
 	const SECRET = 'DEPLOY23456789ABCDEFGHJKLMNPQRST';
 	const appId = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8')).id;
 
 	before(async () => {
+		assert.ok(install && update, `the README documents a deploy and an update command: ${JSON.stringify(commands)}`);
 		host = await startHostProcess({ env: { HOST_NO_INSTALL: '1' } });
-		stage = await stageApp();
+		recorder = await startUploadRecorder(host.url);
 		receiver = await startReceiver();
 	});
 
 	after(async () => {
 		if (host) await host.stop();
 		await receiver?.close();
-		if (stage) fs.rmSync(stage, { recursive: true, force: true });
+		await recorder?.close();
 	});
 
-	it('installs the app with `rc-apps deploy` (trailing slash on --url too)', async () => {
-		const { code, output } = await deploy(stage, `${host.url}/`);
+	it('installs the app with the README\'s deploy command, sending the app\'s files only (trailing slash on --url too)', async () => {
+		const { code, output } = await runReadme(install, `${recorder.url}/`);
 		assert.equal(code, 0, output);
+		assert.equal(recorder.uploads.length, 1, 'one upload');
+		assert.deepEqual(appZipProblems(recorder.uploads[0]), [], 'the zip the server received');
 		const auth = await login(host.url);
 		const res = await http(`${host.url}/api/apps/${appId}`, { headers: auth.headers });
 		assert.equal(res.json.success, true, res.text);
@@ -72,11 +121,13 @@ describe('rc-apps deploy against the host', { skip: !!process.env.E2E_URL && 'ho
 		roomId = room.json.id;
 	});
 
-	it('updates it with `rc-apps deploy --update`', async () => {
+	it('updates it with the README\'s update command, again with the app\'s files only', async () => {
 		const auth = await login(host.url);
 		const before = (await http(`${host.url}/api/apps/${appId}`, { headers: auth.headers })).json.app;
-		const { code, output } = await deploy(stage, host.url, ['--update']);
+		const { code, output } = await runReadme(update, recorder.url);
 		assert.equal(code, 0, output);
+		assert.equal(recorder.uploads.length, 2, 'a second upload');
+		assert.deepEqual(appZipProblems(recorder.uploads[1]), [], 'the zip the server received');
 		const after = (await http(`${host.url}/api/apps/${appId}`, { headers: auth.headers })).json.app;
 		assert.match(after.status, /enabled/);
 		assert.notEqual(after.modifiedDate, before.modifiedDate, 'the stored app was rewritten');

@@ -444,7 +444,7 @@ describe('hostile input through the host', () => {
 			assert.ok(!host.output().includes(secret), `in the host output: ${host.output().split('\n').find((l) => l.includes(secret))?.slice(0, 300)}`);
 			assert.ok(!notice.includes(secret), 'in /tickets status');
 		}
-		assert.match(host.output(), /authorization: '\[REDACTED\]'/, 'the runtime\'s request log is redacted');
+		// The redaction of the runtime's request log (printed with HOST_DEBUG=1 only): host-logs.test.mjs.
 	});
 });
 

@@ -17,8 +17,8 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
  * App persistence as Rocket.Chat implements it (a collection of
  * `{appId, associations, data}`):
  * - read/removeByAssociation(s) find records having ALL the given associations
- *   (`$all`); remove deletes only the first of them (`deleteOne`, Rocket.Chat 6+),
- *   so the app must only remove by keys that name one record;
+ *   (`$all`); remove deletes every one of them (`deleteMany`, Rocket.Chat 7/8) and
+ *   answers undefined when none matched;
  * - updateByAssociation(s) queries `{associations: <the given list>}`, so it only
  *   matches a record whose associations are exactly that list; without upsert an
  *   update that matches nothing changes nothing (kept in `unmatchedUpdates`);
@@ -87,10 +87,13 @@ export class FakePersistence implements IPersistence, IPersistenceRead {
         return this.removeByAssociations([association]);
     }
 
-    /** Like Rocket.Chat 6.x+: returns every matching record but deletes only the first (`deleteOne`). */
+    /** Like Rocket.Chat 7/8: deletes every matching record and returns their data (undefined when none matched). */
     public async removeByAssociations(associations: Array<RocketChatAssociationRecord>): Promise<Array<object>> {
         const found = this.having(associations);
-        this.records = this.records.filter((r) => r !== found[0]);
+        if (found.length === 0) {
+            return undefined as unknown as Array<object>;
+        }
+        this.records = this.records.filter((r) => found.indexOf(r) < 0);
         return found.map((r) => copy(r.data));
     }
 

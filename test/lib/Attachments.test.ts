@@ -56,10 +56,62 @@ describe('uploadedFiles', () => {
 
     it('reads every entry of the unmapped `files`, without duplicating `file`', () => {
         const files = uploadedFiles(message({
-            file: { _id: 'f1', name: 'a.png', type: 'image/png' },
-            _unmappedProperties_: { files: [{ _id: 'f1', name: 'a.png', type: 'image/png' }, { _id: 'f2', name: 'thumb-a.png', type: 'image/png' }] },
+            file: { _id: 'f1', name: 'a.pdf', type: 'application/pdf' },
+            _unmappedProperties_: { files: [{ _id: 'f1', name: 'a.pdf', type: 'application/pdf' }, { _id: 'f2', name: 'b.ogg', type: 'audio/ogg' }] },
         }));
         expect(files.map((f) => f._id)).toEqual(['f1', 'f2']);
+    });
+
+    // What Rocket.Chat 8.2+ hands the app for an uploaded image: `files` mapped (thumbnail marked), the raw list unmapped too.
+    const imageMessage = (mapped: boolean) => {
+        const original = { _id: 'img1', name: 'foto.png', type: 'image/png', size: 9000, format: 'png' };
+        const thumb = { _id: 'th1', name: 'thumb-foto.png', type: 'image/png', size: 900, format: 'png', typeGroup: 'thumb' };
+        const attachment = {
+            type: 'file',
+            title: { value: 'foto.png', link: '/file-upload/img1/foto.png', displayDownloadLink: true },
+            imageUrl: '/file-upload/th1/foto.png',
+            imageType: 'image/png',
+        };
+        return message({
+            file: original,
+            attachments: [attachment],
+            ...(mapped && { files: [original, thumb] }),
+            _unmappedProperties_: { files: mapped ? [original, thumb] : [original, { ...thumb, typeGroup: undefined }] },
+        });
+    };
+
+    it('leaves out the thumbnail Rocket.Chat 8.2+ marks (typeGroup "thumb"), keeping the uploaded image once', () => {
+        expect(uploadedFiles(imageMessage(true))).toEqual([{ _id: 'img1', name: 'foto.png', type: 'image/png' }]);
+    });
+
+    it('leaves out the unmarked thumbnail of older servers: shown as the image while the title links the upload', () => {
+        expect(uploadedFiles(imageMessage(false))).toEqual([{ _id: 'img1', name: 'foto.png', type: 'image/png' }]);
+    });
+
+    it('prefers the mapped `files` over the unmapped copy', () => {
+        const m = message({ files: [{ _id: 'a', name: 'a.txt', type: 'text/plain' }], _unmappedProperties_: { files: [{ _id: 'b', name: 'b.txt', type: 'text/plain' }] } });
+        expect(uploadedFiles(m).map((f) => f._id)).toEqual(['a']);
+    });
+
+    it('keeps an image shown by its own link (no thumbnail: a small image) and every file of a multi-file message', () => {
+        const m = message({
+            files: [{ _id: 'p1', name: 'p.png', type: 'image/png' }, { _id: 'd1', name: 'd.pdf', type: 'application/pdf' }],
+            attachments: [
+                { title: { value: 'p.png', link: 'https://chat.example.com/file-upload/p1/p.png' }, imageUrl: 'https://chat.example.com/file-upload/p1/p.png' },
+                { title: { value: 'd.pdf', link: '/file-upload/d1/d.pdf' } },
+                { imageUrl: 'https://elsewhere.example.com/x.png' },
+                null,
+            ],
+        });
+        expect(uploadedFiles(m).map((f) => f._id)).toEqual(['p1', 'd1']);
+    });
+
+    it('reads an upload id with escapes in its link', () => {
+        const m = message({
+            files: [{ _id: 'a b', name: 'a.png', type: 'image/png' }, { _id: 't%', name: 'thumb-a.png', type: 'image/png' }],
+            attachments: [{ title: { value: 'a.png', link: '/file-upload/a%20b/a.png' }, imageUrl: '/file-upload/t%/a.png' }],
+        });
+        expect(uploadedFiles(m).map((f) => f._id)).toEqual(['a b']);
     });
 
     it('fills in a missing name and type, and skips entries without an id', () => {

@@ -227,7 +227,11 @@ export class Agenda {
 			}
 			this._runningJobs.push(job);
 			definition.running++;
-			job.run().then((ran) => this._processJobResult(ran));
+			job.run().then(
+				(ran) => this._processJobResult(ran),
+				// As Agenda: a run whose save failed only reports the error; its name stays counted as running here.
+				(e) => this.log(`[host] scheduler: job ${job.attrs.name} could not be saved: ${e?.message || e}`),
+			);
 		} else {
 			this._jobQueue.insert(job);
 		}

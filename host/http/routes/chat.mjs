@@ -5,6 +5,7 @@ import busboy from 'busboy';
 import { HttpError, Reply } from '../router.mjs';
 import { Users } from '../../chat/Users.mjs';
 import { serverMajor } from './session.mjs';
+import { sendFileMessage } from '../../chat/FileMessage.mjs';
 
 function readFileUpload(req) {
 	return new Promise((resolve, reject) => {
@@ -26,17 +27,6 @@ function readFileUpload(req) {
 		bb.on('error', reject);
 		req.pipe(bb);
 	});
-}
-
-/** Rocket.Chat's attachment for an uploaded file: images, audio and video get their own url field. */
-function fileAttachment(upload, description) {
-	const url = upload.url;
-	const a = { ts: upload.uploadedAt, title: upload.name, title_link: url, title_link_download: true, type: 'file', description };
-	const kind = upload.type.split('/')[0];
-	if (kind === 'image') Object.assign(a, { image_url: url, image_type: upload.type, image_size: upload.size });
-	if (kind === 'audio') Object.assign(a, { audio_url: url, audio_type: upload.type, audio_size: upload.size });
-	if (kind === 'video') Object.assign(a, { video_url: url, video_type: upload.type, video_size: upload.size });
-	return a;
 }
 
 export function registerChat(router, host) {
@@ -68,17 +58,9 @@ export function registerChat(router, host) {
 	}, { auth: true });
 
 	/** The file message Rocket.Chat's sendFileMessage posts for an upload (both upload generations end here). */
-	const postFileMessage = async (rid, user, upload, { msg, description, tmid } = {}) => {
-		const fileRef = { _id: upload._id, name: upload.name, type: upload.type, size: upload.size };
-		return omni.sendMessage({
-			rid,
-			msg: msg || '',
-			u: Users.brief(user),
-			file: fileRef,
-			files: [fileRef],
-			attachments: [fileAttachment(upload, description)],
-			...(tmid && { tmid }),
-		});
+	const postFileMessage = (rid, user, upload, { msg, description, tmid } = {}) => {
+		const msgData = { ...(msg !== undefined && { msg }), ...(tmid && { tmid }) };
+		return sendFileMessage(host, { rid, u: Users.brief(user), upload, description, msgData });
 	};
 
 	// Rocket.Chat: apps/meteor/app/api/server/v1/rooms.ts rooms.upload/:rid (7.x; deprecated in 6.10, removed in 8.0 by RocketChat/Rocket.Chat#36857)
