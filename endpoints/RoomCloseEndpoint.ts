@@ -1,8 +1,8 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { Handler, json } from '../lib/EndpointGuard';
-import { parseRoomCloseRequest } from '../lib/RoomCloseRequest';
-import { Runtime } from '../lib/Runtime';
-import { closeTicket } from '../lib/CloseTicket';
+import { Handler, json } from '../lib/requests/EndpointGuard';
+import { parseRoomCloseRequest } from '../lib/requests/RoomCloseRequest';
+import { Runtime } from '../lib/core/Runtime';
+import { closeTicket } from '../lib/tickets/CloseTicket';
 import { TicketsEndpoint } from './TicketsEndpoint';
 
 /** GET|POST /room.close → 204: closes the visitor's room; idempotent, and no close-room echo. */

@@ -1,8 +1,8 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { Handler, json } from '../lib/EndpointGuard';
-import { parseRoomRequest } from '../lib/RoomRequest';
-import { Runtime } from '../lib/Runtime';
-import { openTicket } from '../lib/OpenTicket';
+import { Handler, json } from '../lib/requests/EndpointGuard';
+import { parseRoomRequest } from '../lib/requests/RoomRequest';
+import { Runtime } from '../lib/core/Runtime';
+import { openTicket } from '../lib/tickets/OpenTicket';
 import { TicketsEndpoint } from './TicketsEndpoint';
 
 /** GET|POST /room → 200 {"id"}: opens (or finds) the ticket's livechat room. */

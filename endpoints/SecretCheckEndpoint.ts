@@ -1,6 +1,6 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { Handler, json } from '../lib/EndpointGuard';
-import { Runtime } from '../lib/Runtime';
+import { Handler, json } from '../lib/requests/EndpointGuard';
+import { Runtime } from '../lib/core/Runtime';
 import { TicketsEndpoint } from './TicketsEndpoint';
 
 /** GET /secret.check → 204: RapidPro's way to test the secret; the guard does all the work. */

@@ -1,8 +1,8 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { Handler, json } from '../lib/EndpointGuard';
-import { Runtime } from '../lib/Runtime';
-import { saveWebhookUrl } from '../lib/WebhookSettings';
-import { parseWebhookUrl } from '../lib/WebhookSettingsRequest';
+import { Handler, json } from '../lib/requests/EndpointGuard';
+import { Runtime } from '../lib/core/Runtime';
+import { saveWebhookUrl } from '../lib/delivery/WebhookSettings';
+import { parseWebhookUrl } from '../lib/requests/WebhookSettingsRequest';
 import { TicketsEndpoint } from './TicketsEndpoint';
 
 /** PUT /settings → 204: RapidPro registers its callback URL once, when the admin connects the ticketer. */

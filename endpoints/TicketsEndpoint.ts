@@ -1,9 +1,9 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { AppError } from '../lib/AppError';
-import { guard, Handler } from '../lib/EndpointGuard';
-import { Runtime } from '../lib/Runtime';
+import { AppError } from '../lib/core/AppError';
+import { guard, Handler } from '../lib/requests/EndpointGuard';
+import { Runtime } from '../lib/core/Runtime';
 
 type Method = 'get' | 'post' | 'put';
 

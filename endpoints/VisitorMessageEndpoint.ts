@@ -1,8 +1,8 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { Handler, json } from '../lib/EndpointGuard';
-import { Runtime } from '../lib/Runtime';
-import { postVisitorMessage } from '../lib/PostVisitorMessage';
-import { parseVisitorMessageRequest } from '../lib/VisitorMessageRequest';
+import { Handler, json } from '../lib/requests/EndpointGuard';
+import { Runtime } from '../lib/core/Runtime';
+import { postVisitorMessage } from '../lib/tickets/PostVisitorMessage';
+import { parseVisitorMessageRequest } from '../lib/requests/VisitorMessageRequest';
 import { TicketsEndpoint } from './TicketsEndpoint';
 
 /** POST /visitor-message → 201 {"id"}: the contact's message, posted in its room as the visitor. */

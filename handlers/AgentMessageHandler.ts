@@ -1,11 +1,11 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
-import { toWebhookAttachment, uploadedFiles } from '../lib/Attachments';
+import { toWebhookAttachment, uploadedFiles } from '../lib/messages/Attachments';
 import { shortcodesToUnicode } from '../lib/emoji/Emoji';
-import { isAgentMessage } from '../lib/MessageFilter';
-import { Runtime } from '../lib/Runtime';
-import { Accessors } from '../lib/Accessors';
-import { TicketStore } from '../lib/TicketStore';
-import { agentMessagePayload } from '../lib/WebhookPayloads';
+import { isAgentMessage } from '../lib/messages/MessageFilter';
+import { Runtime } from '../lib/core/Runtime';
+import { Accessors } from '../lib/core/Accessors';
+import { TicketStore } from '../lib/tickets/TicketStore';
+import { agentMessagePayload } from '../lib/delivery/WebhookPayloads';
 
 /** IPostMessageSent: an agent's reply in one of our rooms becomes an agent-message webhook. */
 export class AgentMessageHandler {

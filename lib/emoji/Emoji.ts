@@ -1,5 +1,5 @@
 import { decodeEmoji } from './EmojiDecoder';
-import { EMOJI_DATA } from './EmojiTable';
+import { EMOJI_DATA } from './generated/EmojiTable';
 
 /** Decoded once, when the app loads (about 20 ms). */
 const EMOJI = decodeEmoji(EMOJI_DATA);

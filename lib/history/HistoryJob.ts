@@ -1,8 +1,8 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
-import { JobId } from '../JobIds';
-import { messageOf } from '../AppError';
-import { Runtime } from '../Runtime';
+import { JobId } from '../jobs/JobIds';
+import { messageOf } from '../core/AppError';
+import { Runtime } from '../core/Runtime';
 import { historySummaries } from './HistoryFormat';
 import { ApiFailure, fetchContactMessages, historyApiBase } from './RapidProApi';
 

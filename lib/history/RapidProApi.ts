@@ -1,5 +1,5 @@
 import { IHttp } from '@rocket.chat/apps-engine/definition/accessors';
-import { originOf, withOriginsOnly } from '../Url';
+import { originOf, withOriginsOnly } from '../core/Url';
 import { RapidProMessage } from './HistoryFormat';
 
 /** At most this many pages (RapidPro serves up to 250 messages a page) per room. */

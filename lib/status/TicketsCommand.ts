@@ -1,6 +1,6 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
-import { Runtime } from '../Runtime';
+import { Runtime } from '../core/Runtime';
 import { readStatus } from './readStatus';
 import { languageOf, statusText, text } from './StatusText';
 

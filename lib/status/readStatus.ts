@@ -1,8 +1,8 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { historyApiBase } from '../history/RapidProApi';
-import { Runtime } from '../Runtime';
-import { TicketStore } from '../TicketStore';
-import { hostOf } from '../Url';
+import { Runtime } from '../core/Runtime';
+import { TicketStore } from '../tickets/TicketStore';
+import { hostOf } from '../core/Url';
 import { Status } from './StatusText';
 
 /** Gathers the admin's view of the integration from settings and persistence. */

@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { CLOSED_BY_RAPIDPRO } from '../../lib/RoomAccess';
+import { CLOSED_BY_RAPIDPRO } from '../../lib/tickets/RoomAccess';
 import { MINUTE } from '../fakes/Clock';
 import { Harness } from '../fakes/Harness';
 

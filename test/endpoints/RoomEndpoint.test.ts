@@ -1,8 +1,8 @@
 /// <reference types="jest" />
 import { IVisitor } from '@rocket.chat/apps-engine/definition/livechat';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
-import { Keys } from '../../lib/Associations';
-import { Ticket } from '../../lib/TicketStore';
+import { Keys } from '../../lib/core/Associations';
+import { Ticket } from '../../lib/tickets/TicketStore';
 import { SettingId } from '../../settings/SettingId';
 import { APP_ID, Harness } from '../fakes/Harness';
 

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
-import { Keys } from '../../lib/Associations';
-import { JobId } from '../../lib/JobIds';
+import { Keys } from '../../lib/core/Associations';
+import { JobId } from '../../lib/jobs/JobIds';
 import { Harness } from '../fakes/Harness';
 
 const CALLBACK = 'https://rapidpro.example.com/mr/tickets/types/rocketchat/event_callback/7d1ab2c4-5e6f-4a1b-9c8d-123456789abc';

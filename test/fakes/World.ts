@@ -1,6 +1,6 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
-import { Accessors } from '../../lib/Accessors';
+import { Accessors } from '../../lib/core/Accessors';
 import { CallCounter } from './CallCounter';
 import { FakeHttp } from './FakeHttp';
 import { FakeLogger } from './FakeLogger';

@@ -2,7 +2,7 @@
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser, UserType } from '@rocket.chat/apps-engine/definition/users';
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
-import { JobId } from '../../lib/JobIds';
+import { JobId } from '../../lib/jobs/JobIds';
 import { SettingId } from '../../settings/SettingId';
 import { SECOND } from '../fakes/Clock';
 import { Harness, WEBHOOK_URL } from '../fakes/Harness';

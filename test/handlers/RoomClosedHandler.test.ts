@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { SECOND } from '../fakes/Clock';
-import { CLOSE_HOLD_MS } from '../../handlers/RoomClosedHandler';
+import { CLOSE_HOLD_MS } from '../../lib/tickets/RoomClosed';
 import { Harness, WEBHOOK_URL } from '../fakes/Harness';
 
 const closeRooms = (h: Harness) => h.world.httpFake.postedBodies.filter((b) => b.type === 'close-room');

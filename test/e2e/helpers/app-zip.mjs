@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 const AdmZip = require('adm-zip');
 
 const APP_FILE = /^(app\.json|icon\.png|package\.json|tsconfig\.json|\.packagedby|TicketsApp\.js|(endpoints|handlers|lib|settings)\/.+\.js|i18n\/(en|pt-BR|es)\.json)$/;
-const REQUIRED = ['app.json', 'icon.png', 'TicketsApp.js', 'i18n/en.json', 'i18n/pt-BR.json', 'i18n/es.json', 'endpoints/RoomEndpoint.js', 'lib/Outbox.js'];
+const REQUIRED = ['app.json', 'icon.png', 'TicketsApp.js', 'i18n/en.json', 'i18n/pt-BR.json', 'i18n/es.json', 'endpoints/RoomEndpoint.js', 'lib/delivery/Outbox.js'];
 
 /** @param {string | Buffer} zip a path or the bytes */
 export function zipEntries(zip) {

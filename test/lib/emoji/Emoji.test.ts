@@ -2,7 +2,7 @@
 
 import { shortcodesToUnicode } from '../../../lib/emoji/Emoji';
 import { decodeEmoji } from '../../../lib/emoji/EmojiDecoder';
-import { EMOJI_DATA } from '../../../lib/emoji/EmojiTable';
+import { EMOJI_DATA } from '../../../lib/emoji/generated/EmojiTable';
 
 const EMOJI = decodeEmoji(EMOJI_DATA);
 

@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { JobId } from '../../../lib/JobIds';
+import { JobId } from '../../../lib/jobs/JobIds';
 import { SettingId } from '../../../settings/SettingId';
 import { HOUR, SECOND } from '../../fakes/Clock';
 import { Harness } from '../../fakes/Harness';

@@ -1,0 +1,50 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
+import { historyJob } from '../history/HistoryJob';
+import { JobId, RECONCILE_INTERVAL, SWEEP_INTERVAL } from './JobIds';
+import { reconcileClosedRooms } from '../tickets/Reconcile';
+import { Runtime } from '../core/Runtime';
+import { TicketStore } from '../tickets/TicketStore';
+
+/** How long a closed ticket is kept so late agent messages and repeated /room.close still find it. */
+export const CLOSED_GRACE_MS = 10 * 60 * 1000;
+
+/**
+ * The scheduler jobs: webhook delivery passes, and the sweep that keeps
+ * queues and storage tidy. Processors are methods, not arrows: the runtime calls
+ * them with the app as `this`, whose logger is the one that reaches the app's logs.
+ */
+export function jobs(runtime: Runtime): Array<IProcessor> {
+    return [
+        {
+            id: JobId.Deliver,
+            // A pass over every due ticket, whichever ticket scheduled the job (`ticketId` in its data is for
+            // reading the scheduler's collection): the jobs run one at a time, and one pass serves all.
+            async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
+                await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drainAll();
+            },
+        },
+        {
+            id: JobId.Sweep,
+            startupSetting: { type: StartupType.RECURRING, interval: SWEEP_INTERVAL, skipImmediate: false },
+            async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
+                await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drainAll();
+                const store = new TicketStore(read.getPersistenceReader(), persis);
+                const cutoff = runtime.now() - CLOSED_GRACE_MS;
+                for (const ticket of await store.closedTickets()) {
+                    if ((ticket.closedAt || 0) < cutoff) {
+                        await store.remove(ticket);
+                    }
+                }
+            },
+        },
+        {
+            id: JobId.Reconcile,
+            startupSetting: { type: StartupType.RECURRING, interval: RECONCILE_INTERVAL, skipImmediate: true },
+            async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
+                await reconcileClosedRooms(runtime, { read, modify, http, persis, logger: runtime.loggerOf(this) });
+            },
+        },
+        historyJob(runtime),
+    ];
+}
