@@ -93,7 +93,7 @@ function table(header, rows) {
 	return [line(cells[0]), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
 
-/** The tables as Markdown (the README's performance section uses them as printed). */
+/** The tables as Markdown (docs/performance.md uses them as printed). */
 export function formatResults(r) {
 	const ops = Object.values(r.operations);
 	const main = table(
