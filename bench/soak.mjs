@@ -202,8 +202,8 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 						if (closed.json?.success) {
 							ticket.closedBy.add('agent');
 							counts.closedByAgent += 1;
+						// Rocket.Chat's closeRoom answers "Error removing inquiry" to the loser of two closes at once.
 						} else if (!/room-already-closed|room-closed|Error removing inquiry/.test(closed.text)) {
-							// (Rocket.Chat's closeRoom answers "Error removing inquiry" to the loser of two closes at once.)
 							note(`room.closeByUser ${ticket.ticketId}`, closed);
 						}
 					}

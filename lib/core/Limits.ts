@@ -1,7 +1,7 @@
 /**
  * Input bounds. RapidPro never comes near them; they exist so a hostile or broken
- * client cannot make the app store or forward unbounded data. Documented in the
- * README ("Input limits").
+ * client cannot make the app store or forward unbounded data. Documented in
+ * docs/security.md ("Input limits").
  */
 export const Limits = {
     idLength: 255,          // ticket id, visitor token, contact uuid, department

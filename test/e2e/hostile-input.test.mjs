@@ -451,7 +451,7 @@ describe('hostile input through the host', () => {
 // A `__proto__` key anywhere in a JSON body never reaches the app on Rocket.Chat: the Apps-Engine passes
 // it to the app's Deno runtime, whose msgpack decoder refuses the key and stops reading, so the runtime
 // answers nothing until the engine's liveness check restarts it. That is Rocket.Chat's behaviour, with or
-// without the secret, and the host reproduces it; the app cannot see or stop it (README, Security). This
+// without the secret, and the host reproduces it; the app cannot see or stop it (docs/security.md; docs/reverse-proxy.md refuses it in front). This
 // measures the outage and what it costs; it is opt-in because it takes about a minute.
 describe('a __proto__ key in a body (Apps-Engine, opt-in: HOSTILE_UPSTREAM=1)', { skip: !process.env.HOSTILE_UPSTREAM && 'set HOSTILE_UPSTREAM=1 to run' }, () => {
 	/** @type {Awaited<ReturnType<typeof startHostProcess>>} */ let host;
