@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench [-- --quick] [-- --out file]` (or `-- --soak`, see bench/soak.mjs): starts the development host
+// `npm run bench [-- --quick] [-- --out file]` (or `-- --soak`, see bench/soak.mjs; `-- --stall`, bench/stall.mjs): starts the development host
 // (`host/cli.mjs --fresh`) and measures, over HTTP as RapidPro and an agent
 // do, each operation's latency, throughput at 1 and 16 clients and host
 // (bridge) calls; then the same operations with many open tickets, and the
@@ -129,7 +129,13 @@ function flag(name) {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 	const out = flag('--out');
 	try {
-		if (flag('--soak')) {
+		if (flag('--stall')) {
+			// `npm run bench -- --stall`: the Apps-Engine `__proto__` stall (bench/stall.mjs).
+			const { measureStall } = await import('./stall.mjs');
+			const r = await measureStall();
+			console.log(`stall: the poisoned request got ${r.poisonedStatus}; the runtime answered again after ${Math.round(r.outageMs / 1000)} s` +
+				`${r.restarted ? ' (restarted by the engine)' : ''}; an agent message sent meanwhile was ${r.messageDuringOutage}`);
+		} else if (flag('--soak')) {
 			// `npm run bench -- --soak [--seconds N] [--clients N] [--agents N]`: the load test (bench/soak.mjs).
 			const { soak } = await import('./soak.mjs');
 			const number = (name, fallback) => (typeof flag(name) === 'string' ? Number(flag(name)) : fallback);
