@@ -31,6 +31,8 @@ import { registerChat } from './http/routes/chat.mjs';
 import { registerCommands } from './http/routes/commands.mjs';
 import { registerHostOnly } from './http/routes/hostOnly.mjs';
 import { registerHostStorage } from './http/routes/hostStorage.mjs';
+import { registerSimulator } from './http/routes/simulator.mjs';
+import { registerWeb } from './http/routes/web.mjs';
 
 /** How long a shutdown waits for requests in flight before it cuts them. */
 const GRACE_MS = 1000;
@@ -87,7 +89,7 @@ export async function startHost({
 	await bridges.raw.SchedulerBridge.load();
 
 	// HTTP first (bound to the port) so a taken port fails before the app loads.
-	const ctx = { manager, store, omni, users, visitors, rooms, messages, uploads, bridges, counters, logStorage, log };
+	const ctx = { manager, store, omni, users, visitors, rooms, messages, uploads, bridges, counters, logStorage, log, url: () => url };
 	const router = new Router({ authenticate: (id, token) => users.authenticate(id, token), log });
 	registerSession(router, ctx);
 	registerAppEndpoints(router, ctx);
@@ -97,6 +99,8 @@ export async function startHost({
 	registerCommands(router, ctx);
 	registerHostOnly(router, ctx);
 	registerHostStorage(router, ctx);
+	registerSimulator(router, ctx);
+	registerWeb(router);
 	const server = http.createServer((req, res) => router.handle(req, res));
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);

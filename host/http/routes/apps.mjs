@@ -74,6 +74,26 @@ export function registerApps(router, host) {
 		return { app: await appJson(app), success: true };
 	}, { auth: true });
 
+	// Rocket.Chat: apps/meteor/ee/server/apps/communication/rest.ts `:id/languages` (7.x/8.x): no log-in needed;
+	// the app's i18n files by language, which the admin UI uses for setting labels.
+	router.on('GET', /^\/api\/apps\/(?<id>[^/]+)\/languages\/?$/, async ({ params }) => {
+		const app = manager.getOneById(params.id);
+		if (!app) return new Reply(404, { success: false, error: `No App found by the id of: ${params.id}` });
+		return { languages: app.getStorageItem().languageContent || {}, success: true };
+	});
+
+	// Rocket.Chat: apps/meteor/ee/server/apps/communication/rest.ts `:id/logs` (7.x/8.x): `manage-apps`; the
+	// app's log entries (one per call into the app), newest first (`sort: {_updatedAt: -1}`), offset/count.
+	router.on('GET', /^\/api\/apps\/(?<id>[^/]+)\/logs\/?$/, async ({ params, query, user }) => {
+		requireRole(user, 'admin');
+		const app = manager.getOneById(params.id);
+		if (!app) return new Reply(404, { success: false, error: `No App found by the id of: ${params.id}` });
+		const offset = Math.max(0, Number(query.offset) || 0);
+		const count = Math.max(0, Number(query.count) || 50);
+		const logs = (await host.logStorage.getEntriesFor(app.getID())).slice().reverse().slice(offset, offset + count);
+		return { logs, success: true };
+	}, { auth: true });
+
 	router.on('GET', /^\/api\/apps\/(?<id>[^/]+)\/settings\/?$/, async ({ params }) => {
 		const app = findApp(params.id);
 		const settings = app.getStorageItem().settings;

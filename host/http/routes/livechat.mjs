@@ -19,6 +19,17 @@ export function registerLivechat(router, host) {
 		return { rooms: list.slice(offset, offset + count), count: Math.min(count, list.length - offset), offset, total: list.length, success: true };
 	}, { auth: true });
 
+	// Rocket.Chat: apps/meteor/app/livechat/imports/server/rest/departments.ts GET livechat/department (7.x/8.x)
+	// The departments (the host's come from its config), paginated as Rocket.Chat answers them.
+	router.on('GET', /^\/api\/v1\/livechat\/department\/?$/, async ({ query, user }) => {
+		requireRole(user, 'livechat-agent');
+		const all = (omni.deps.config.departments || []).map((d) => ({ _id: d._id, name: d.name, enabled: d.enabled !== false }));
+		const offset = Math.max(0, Number(query.offset) || 0);
+		const count = Math.max(0, Number(query.count) || 50);
+		const departments = all.slice(offset, offset + count);
+		return { departments, count: departments.length, offset, total: all.length, success: true };
+	}, { auth: true });
+
 	// Rocket.Chat: apps/meteor/app/livechat/imports/server/rest/visitors.ts livechat/visitors.info (7.x/8.x)
 	router.on('GET', /^\/api\/v1\/livechat\/visitors\.info\/?$/, async ({ query, user }) => {
 		requireRole(user, 'livechat-agent');
