@@ -62,4 +62,6 @@ function App() {
 	</div>`;
 }
 
-render(html`<${App} />`, document.getElementById('root'));
+const root = /** @type {HTMLElement} */ (document.getElementById('root'));
+root.textContent = ''; // the "Loading…" placeholder: render() would keep it beside the app
+render(html`<${App} />`, root);

@@ -208,6 +208,42 @@ describe('the browser page (agent console, Apps admin, RapidPro simulator)', { t
 		await admin.close();
 	});
 
+	it('answers the REST paths the page adds as Rocket.Chat does (languages, logs, departments) and keeps the simulator to admins', async () => {
+		const auth = await login(host.url);
+		const get = (p, headers = auth.headers) => http(`${host.url}${p}`, { headers });
+
+		// languages: no log-in needed; the app's i18n files by language.
+		const langs = await get(`/api/apps/${host.appId}/languages`, {});
+		assert.equal(langs.status, 200);
+		assert.deepEqual(Object.keys(langs.json.languages).sort(), ['en', 'es', 'pt-br'], 'the engine stores language keys lower-case');
+		assert.equal(langs.json.languages.en.app_secret_label, 'App Secret');
+		assert.equal((await get('/api/apps/not-an-app/languages', {})).status, 404);
+
+		// logs: log-in and manage-apps; one entry per call into the app, newest first; offset/count.
+		assert.equal((await get(`/api/apps/${host.appId}/logs`, {})).status, 401);
+		const logs = (await get(`/api/apps/${host.appId}/logs`)).json.logs;
+		assert.ok(logs.length > 3);
+		assert.ok(logs.every((l) => l.appId === host.appId && Array.isArray(l.entries)));
+		const times = logs.map((l) => new Date(l._createdAt).getTime());
+		assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+		const second = (await get(`/api/apps/${host.appId}/logs?offset=1&count=1`)).json.logs;
+		assert.equal(second.length, 1);
+		assert.equal(second[0]._createdAt, logs[1]._createdAt);
+		assert.equal((await get('/api/apps/not-an-app/logs')).status, 404);
+
+		// livechat/department: paginated as Rocket.Chat answers it.
+		const deps = (await get('/api/v1/livechat/department')).json;
+		assert.deepEqual(deps.departments.map((d) => [d._id, d.name]), [['dep-sales', 'Sales']]);
+		assert.deepEqual([deps.count, deps.offset, deps.total, deps.success], [1, 0, 1, true]);
+
+		// The simulator (host-only) needs an admin; its callback answers 401 to a wrong token.
+		assert.equal((await http(`${host.url}/api/host/simulator`, {})).status, 401);
+		assert.equal((await http(`${host.url}/api/host/simulator/mode`, { method: 'POST', headers: auth.headers, json: { mode: 'sideways' } })).status, 400);
+		const state = (await get('/api/host/simulator')).json;
+		const wrong = await http(state.callbackUrl, { method: 'POST', headers: { Authorization: 'Token nope' }, json: { type: 'close-room' } });
+		assert.equal(wrong.status, 401);
+	});
+
 	it('works again after a restart on the same data: rooms, messages and files from the earlier run', async () => {
 		await host.restart();
 		await agent.reload({ waitUntil: 'load' });
