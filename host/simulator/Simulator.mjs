@@ -99,6 +99,7 @@ export class Simulator {
 		this.appId = app.getID();
 		const secret = rapidProSecret();
 		const setting = app.getStorageItem().settings.app_secret;
+		if (!setting) return { ok: false, error: `${app.getName()} has no app_secret setting` };
 		await this.manager.getSettingsManager().updateAppSetting(this.appId, { ...setting, value: secret });
 		this.secret = secret;
 		// The app reads its settings within a few seconds of a change: RapidPro's check is retried until then.
@@ -125,6 +126,7 @@ export class Simulator {
 	/** Opens a ticket for a contact: mailroom's `GET /room` body. */
 	async openTicket({ name = '', phone = '', department = '', customFields = {}, sessionStart = '' } = {}) {
 		this.requireConnected();
+		if (!customFields || typeof customFields !== 'object' || Array.isArray(customFields)) throw Object.assign(new Error('customFields must be an object'), { status: 400 });
 		const ticket = { ticketID: crypto.randomUUID(), token: String(100000 + crypto.randomInt(900000)), contactUUID: crypto.randomUUID(), name, phone, department, roomId: '', open: false, messages: [], answer: '' };
 		const visitor = { token: ticket.token, contactUUID: ticket.contactUUID, ...(name && { name }), ...(phone && { phone }), ...(department && { department }), ...(Object.keys(customFields).length && { customFields }) };
 		const res = await call('GET', `${this.base()}/room`, this.secret, { ticketID: ticket.ticketID, ...(sessionStart && { sessionStart }), visitor });

@@ -239,6 +239,10 @@ describe('the browser page (agent console, Apps admin, RapidPro simulator)', { t
 		// The simulator (host-only) needs an admin; its callback answers 401 to a wrong token.
 		assert.equal((await http(`${host.url}/api/host/simulator`, {})).status, 401);
 		assert.equal((await http(`${host.url}/api/host/simulator/mode`, { method: 'POST', headers: auth.headers, json: { mode: 'sideways' } })).status, 400);
+		const post = (p, json) => http(`${host.url}/api/host/simulator/${p}`, { method: 'POST', headers: auth.headers, json });
+		assert.equal((await post('tickets', [1])).status, 400, 'a body that is not an object');
+		assert.equal((await post('tickets', { customFields: 'cpf=1' })).status, 400, 'custom fields that are not an object');
+		assert.equal((await post('messages', { token: 'nobody', text: 'hi' })).status, 404, 'a contact without a ticket');
 		const state = (await get('/api/host/simulator')).json;
 		const wrong = await http(state.callbackUrl, { method: 'POST', headers: { Authorization: 'Token nope' }, json: { type: 'close-room' } });
 		assert.equal(wrong.status, 401);

@@ -44,6 +44,7 @@ export function registerSimulator(router, host) {
 	const P = '\\/api\\/host\\/simulator';
 	const admin = (fn) => async (ctx) => {
 		requireRole(ctx.user, 'admin');
+		if (ctx.body !== undefined && (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body))) throw new HttpError(400, 'Expected a JSON object');
 		return step(() => fn(ctx));
 	};
 	const on = (method, path, fn) => router.on(method, new RegExp(`^${P}${path}\\/?$`), admin(fn), { auth: true });

@@ -22,15 +22,22 @@ function packageDir(name) {
 }
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json' };
 
+const notFound = () => new Reply(404, 'Not Found', { 'content-type': 'text/plain; charset=utf-8' });
+
 /** A file inside `root` (never outside it, whatever `rel` says), or a 404. */
 function serveFile(root, rel) {
-	const file = path.resolve(root, rel);
-	if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return new Reply(404, 'Not Found', { 'content-type': 'text/plain; charset=utf-8' });
+	let file;
+	try {
+		file = path.resolve(root, decodeURIComponent(rel));
+	} catch {
+		return notFound(); // malformed %-encoding
+	}
+	if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return notFound();
 	return new Reply(200, fs.readFileSync(file), { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
 }
 
 export function registerWeb(router) {
 	router.on('GET', /^\/$/, async () => serveFile(WEB_DIR, 'index.html'));
-	router.on('GET', /^\/web\/vendor\/(?<pkg>[a-z]+)\/(?<rel>.+)$/, async ({ params }) => (VENDOR[params.pkg] ? serveFile(VENDOR[params.pkg], decodeURIComponent(params.rel)) : serveFile(WEB_DIR, '\0')));
+	router.on('GET', /^\/web\/vendor\/(?<pkg>[a-z]+)\/(?<rel>.+)$/, async ({ params }) => (VENDOR[params.pkg] ? serveFile(VENDOR[params.pkg], params.rel) : notFound()));
 	router.on('GET', /^\/web\/(?<rel>[\w./-]+)$/, async ({ params }) => serveFile(WEB_DIR, params.rel));
 }
