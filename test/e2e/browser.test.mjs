@@ -2,7 +2,7 @@
 // The browser page at the host's root URL, driven in headless Chromium (Debian's `chromium`,
 // through puppeteer-core) through a whole ticket, each step checked on what a person sees:
 // connect the RapidPro simulator, open a ticket, the contact writes with an image, the agent
-// answers with a file, the callback fails and recovers and the queued reply arrives, the agent
+// answers with a file, the callback fails (500, then down) and recovers and the queued reply arrives, the agent
 // closes, the simulator sees close-room. Then the admin view in Portuguese, an app update by
 // upload, and the page again after a restart on the same data.
 // Screenshots of the three views go to docs/ with UPDATE_SCREENSHOTS=1 (else a temp folder).
@@ -149,7 +149,7 @@ describe('the browser page (agent console, Apps admin, RapidPro simulator)', { t
 		await waitText(sim, 'li.ticket .messages a', /invoice\.pdf/);
 		await shot(agent, 'browser-console.png');
 
-		// The callback fails (500): the reply is queued and retried; back to 200, the queue drains.
+		// The callback fails (500, then down): the reply is queued and retried; back to 200, the queue drains.
 		await sim.bringToFront();
 		await sim.click('input[name=mode][value="500"]');
 		await waitText(sim, '.switch', /answer 500/);
@@ -159,6 +159,11 @@ describe('the browser page (agent console, Apps admin, RapidPro simulator)', { t
 		await waitText(agent, '.messages', /Pode pagar pelo link/);
 		await waitText(sim, '.webhook.failed', /agent-message[\s\S]*answered 500/, 30000);
 		assert.doesNotMatch(await sim.$eval('li.ticket .messages', (e) => e.textContent || ''), /Pode pagar/, 'not delivered while failing');
+		// Down: the retry finds the connection dropped, and the reply stays queued.
+		await sim.bringToFront();
+		await sim.click('input[name=mode][value="down"]');
+		await waitText(sim, '.webhook.failed', /agent-message[\s\S]*answered connection dropped[\s\S]*Pode pagar/, 30000);
+		assert.doesNotMatch(await sim.$eval('li.ticket .messages', (e) => e.textContent || ''), /Pode pagar/, 'not delivered while down');
 		await sim.bringToFront();
 		await sim.click('input[name=mode][value="ok"]');
 		await waitText(sim, 'li.ticket .messages', /Pode pagar pelo link 😄/, 40000);
