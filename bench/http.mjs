@@ -5,6 +5,7 @@
 // server's 5 s keep-alive closes them under a request. JSON bodies also on GET
 // (RapidPro sends them), so node:http and not fetch.
 import http from 'node:http';
+import { requestJson } from '../host/http/client.mjs';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
 
@@ -13,28 +14,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 })
  * @param {{ method?: string, headers?: Record<string,string>, json?: any, timeoutMs?: number }} [opts]
  * @returns {Promise<{ status: number, json: any, text: string }>}
  */
-export function request(url, { method = 'GET', headers = {}, json, timeoutMs = 60000 } = {}) {
-	const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
-	const allHeaders = { ...(payload && { 'content-type': 'application/json', 'content-length': String(payload.length) }), ...headers };
-	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, headers: allHeaders, agent, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let parsed;
-				try {
-					parsed = text ? JSON.parse(text) : undefined;
-				} catch {
-					parsed = undefined;
-				}
-				resolve({ status: res.statusCode || 0, json: parsed, text });
-			});
-		});
-		req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
-		req.on('error', reject);
-		req.end(payload);
-	});
+export function request(url, { timeoutMs = 60000, ...opts } = {}) {
+	return requestJson(url, { ...opts, timeoutMs, agent });
 }
 
 /** Closes the kept-alive sockets so the process can exit. */

@@ -5,7 +5,7 @@
 // the app's webhooks at its own callback URL inside the host process, where a switch can make it
 // fail (down, 500, slow) to watch the app's queue retry and drain.
 import crypto from 'node:crypto';
-import http from 'node:http';
+import { requestJson } from '../http/client.mjs';
 
 /** RapidPro's secret for a new ticketer: 32 characters from this alphabet (its `random_string`). */
 const SECRET_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -20,27 +20,10 @@ export function rapidProSecret() {
 	return s;
 }
 
-/** One HTTP call with a JSON body on any method (fetch refuses a body on GET; RapidPro sends one). */
+/** One call to the app as RapidPro makes it; a connection error is an answer too (status 0), shown on the page. */
 function call(method, url, secret, json) {
-	return new Promise((resolve) => {
-		const body = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
-		const req = http.request(url, { method, headers: { authorization: `Token ${secret}`, ...(body && { 'content-type': 'application/json', 'content-length': body.length }) } }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let data;
-				try {
-					data = text ? JSON.parse(text) : undefined;
-				} catch {
-					data = undefined;
-				}
-				resolve({ status: res.statusCode || 0, text, json: data });
-			});
-		});
-		req.on('error', (e) => resolve({ status: 0, text: String(e.message), json: undefined }));
-		req.end(body);
-	});
+	return requestJson(url, { method, json, timeoutMs: 60000, headers: { authorization: `Token ${secret}` } })
+		.catch((e) => ({ status: 0, text: String(e.message), json: undefined }));
 }
 
 export class Simulator {
