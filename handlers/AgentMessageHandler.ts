@@ -4,7 +4,7 @@ import { shortcodesToUnicode } from '../lib/emoji/Emoji';
 import { isAgentMessage } from '../lib/messages/MessageFilter';
 import { Runtime } from '../lib/core/Runtime';
 import { Accessors } from '../lib/core/Accessors';
-import { TicketStore } from '../lib/tickets/TicketStore';
+import { storeOf } from '../lib/tickets/RoomAccess';
 import { agentMessagePayload } from '../lib/delivery/WebhookPayloads';
 
 /** IPostMessageSent: an agent's reply in one of our rooms becomes an agent-message webhook. */
@@ -15,7 +15,7 @@ export class AgentMessageHandler {
         if (!isAgentMessage(message)) {
             return;
         }
-        const ticket = await new TicketStore(this.a.read.getPersistenceReader(), this.a.persis).byRoom(message.room.id);
+        const ticket = await storeOf(this.a).byRoom(message.room.id);
         const sentAt = message.createdAt ? new Date(message.createdAt).getTime() : this.runtime.now();
         // A message sent just before the room closed may be handled just after; it still belongs to the ticket.
         if (!ticket || (ticket.closedAt !== undefined && sentAt > ticket.closedAt)) {

@@ -2,7 +2,7 @@ import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { Accessors } from '../core/Accessors';
 import { Runtime } from '../core/Runtime';
 import { ticketRoomClosed } from './RoomClosed';
-import { TicketStore } from './TicketStore';
+import { storeOf } from './RoomAccess';
 
 /** Rooms checked per run, picked at random among the open tickets old enough. */
 export const RECONCILE_BATCH = 100;
@@ -18,7 +18,7 @@ export const RECONCILE_MIN_AGE_MS = 10 * 60 * 1000;
  * tickets it settled.
  */
 export async function reconcileClosedRooms(runtime: Runtime, a: Accessors, random: () => number = Math.random): Promise<number> {
-    const store = new TicketStore(a.read.getPersistenceReader(), a.persis);
+    const store = storeOf(a);
     const cutoff = runtime.now() - RECONCILE_MIN_AGE_MS;
     const candidates = (await store.openTickets()).filter((t) => t.openedAt < cutoff);
     let settled = 0;

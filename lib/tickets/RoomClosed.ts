@@ -2,7 +2,7 @@ import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { Accessors } from '../core/Accessors';
 import { Runtime } from '../core/Runtime';
 import { closeRoomPayload } from '../delivery/WebhookPayloads';
-import { TicketStore } from './TicketStore';
+import { storeOf } from './RoomAccess';
 
 /**
  * Rocket.Chat runs event handlers concurrently: the handler of an agent's last
@@ -18,7 +18,7 @@ export const CLOSE_HOLD_MS = 2000;
  * never reached the app.
  */
 export async function ticketRoomClosed(room: ILivechatRoom, a: Accessors, runtime: Runtime): Promise<void> {
-    const store = new TicketStore(a.read.getPersistenceReader(), a.persis);
+    const store = storeOf(a);
     const ticket = await store.byRoom(room.id);
     // `closing`: RapidPro asked for this close with /room.close and needs no echo.
     if (!ticket || ticket.state !== 'open') {
