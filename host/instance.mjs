@@ -13,7 +13,7 @@ import { HostBridges } from './bridges/HostBridges.mjs';
 import { HostMetadataStorage } from './storage/MetadataStorage.mjs';
 import { HostSourceStorage } from './storage/SourceStorage.mjs';
 import { Omnichannel } from './chat/Omnichannel.mjs';
-import { holdRuntimes, stopRuntimes, useHostDenoConfig } from './runtime.mjs';
+import { stopRuntimes, useHostDenoConfig } from './runtime.mjs';
 
 /** How long a stopping instance waits for requests in flight before it cuts them. */
 export const GRACE_MS = 1000;
@@ -23,6 +23,24 @@ export const GRACE_MS = 1000;
  *   counters: import('./counters.mjs').BridgeCounters, logStorage: any, log: (line: string) => void,
  *   siteUrl: () => string, broadcast: (from: Instance, event: string, ...args: any[]) => void }} Shared
  */
+
+/** Every running instance's AppManager (see permissionsOfAnyInstance). */
+const managers = new Set();
+
+/**
+ * The engine checks an app's permissions through the static AppManager.Instance
+ * (AppManager.js getPermissionsByAppId), one per process in Rocket.Chat. Here
+ * every instance shares the process, so the static answers from whichever
+ * running manager has the app loaded: a manager still loading (a restarting
+ * instance) would otherwise deny every other instance's app its permissions.
+ * Permissions come from the shared store, the same in every manager.
+ */
+const permissionsOfAnyInstance = {
+	getPermissionsById(appId) {
+		for (const manager of managers) if (manager.getOneById(appId)) return manager.getPermissionsById(appId);
+		return [];
+	},
+};
 
 export class Instance {
 	/** @param {Shared} shared @param {number} id 1-based, as `X-Instance` names it */
@@ -50,8 +68,8 @@ export class Instance {
 		this.tempFilePath = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-host-'));
 		this.metadataStorage = new HostMetadataStorage(store);
 		// AppManager refuses a second instance in one process (AppManager.Instance). Each instance of a
-		// cluster is its own process in Rocket.Chat; here the static is cleared for each new manager.
-		// The engine reads it only for getPermissionsById, the same for every manager of one store.
+		// cluster is its own process in Rocket.Chat; here the static is cleared for each new manager,
+		// then pointed at permissionsOfAnyInstance, the one thing the engine reads it for.
 		/** @type {any} */ (AppManager).Instance = undefined;
 		this.manager = new AppManager({
 			bridges: this.bridges,
@@ -60,6 +78,8 @@ export class Instance {
 			logStorage,
 			tempFilePath: this.tempFilePath,
 		});
+		/** @type {any} */ (AppManager).Instance = permissionsOfAnyInstance;
+		managers.add(this.manager);
 		useHostDenoConfig(this.manager);
 		this.omni.manager = this.manager;
 		await this.bridges.raw.SchedulerBridge.load();
@@ -74,18 +94,19 @@ export class Instance {
 	}
 
 	/**
-	 * Stops the instance within about GRACE_MS: nothing new is routed to it, requests in flight get
-	 * GRACE_MS, then its runtimes are killed. Its scheduler stops without unlocking (Rocket.Chat never
+	 * Stops the instance within about GRACE_MS: nothing new is routed to it, requests in flight and
+	 * the events they fired get GRACE_MS, then its runtimes are killed. Its scheduler stops without unlocking (Rocket.Chat never
 	 * unlocks on exit): a job it was running is taken by another instance once the lock expires.
 	 * @param {{ grace?: number }} [opts] grace: 0 when the whole host stops (it gave the grace already)
 	 */
 	async stop({ grace = GRACE_MS } = {}) {
 		if (!this.running) return;
 		this.running = false;
-		holdRuntimes(this.manager);
+		managers.delete(this.manager);
 		await this.bridges.raw.SchedulerBridge.stop();
 		const deadline = Date.now() + grace;
-		while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+		// Requests in flight and the app events they fired (not awaited, as in Rocket.Chat) get the grace.
+		while ((this.inFlight > 0 || this.omni.pending.size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 		await stopRuntimes(this.manager);
 		await this.omni.settle();
 		if (this.metadataStorage) this.metadataStorage.closing = true; // see HostMetadataStorage.update
