@@ -152,8 +152,16 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 			});
 			process.exitCode = result.problems.length ? 1 : 0;
 		} else {
-			const results = await runBench({ quick: !!flag('--quick'), ...(typeof out === 'string' && { out: path.resolve(out) }) });
+			const file = typeof out === 'string' ? path.resolve(out) : path.join(HERE, 'results.json');
+			const results = await runBench({ quick: !!flag('--quick'), out: file });
 			console.log(formatResults(results));
+			if (!flag('--quick')) {
+				// A full run also sets 1 instance against a cluster of 2 (its own two hosts, after the main one).
+				const { clusterThroughput, formatCluster } = await import('./cluster.mjs');
+				results.cluster = await clusterThroughput();
+				fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+				console.log(formatCluster(results.cluster));
+			}
 		}
 	} catch (e) {
 		console.error(`bench: ${/** @type {any} */ (e)?.stack || e}`);
