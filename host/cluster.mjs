@@ -19,12 +19,12 @@ export class RouteError extends Error {
 
 export class Cluster {
 	/**
-	 * @param {Omit<import('./instance.mjs').Shared, 'broadcast'>} shared
+	 * @param {Omit<import('./instance.mjs').Shared, 'broadcast' | 'size'>} shared
 	 * @param {number} size
 	 */
 	constructor(shared, size) {
 		/** @type {import('./instance.mjs').Shared} */
-		this.shared = { ...shared, broadcast: (from, event, ...args) => this.broadcast(from, event, ...args) };
+		this.shared = { ...shared, size, broadcast: (from, event, ...args) => this.broadcast(from, event, ...args) };
 		this.instances = Array.from({ length: size }, (_, i) => new Instance(this.shared, i + 1));
 		this.next = 0;
 		/** @type {AsyncLocalStorage<Instance>} the instance serving the current request */

@@ -21,7 +21,7 @@ export const GRACE_MS = 1000;
 /**
  * @typedef {{ store: any, users: any, visitors: any, rooms: any, messages: any, uploads: any, config: any,
  *   counters: import('./counters.mjs').BridgeCounters, logStorage: any, log: (line: string) => void,
- *   siteUrl: () => string, broadcast: (from: Instance, event: string, ...args: any[]) => void }} Shared
+ *   siteUrl: () => string, size: number, broadcast: (from: Instance, event: string, ...args: any[]) => void }} Shared
  */
 
 /** Every running instance's AppManager (see permissionsOfAnyInstance). */
@@ -75,7 +75,8 @@ export class Instance {
 			bridges: this.bridges,
 			metadataStorage: this.metadataStorage,
 			sourceStorage: new HostSourceStorage(store),
-			logStorage,
+			// With several instances each one's app log lines say which it is.
+			logStorage: this.shared.size > 1 ? logStorage.forInstance(this.id) : logStorage,
 			tempFilePath: this.tempFilePath,
 		});
 		/** @type {any} */ (AppManager).Instance = permissionsOfAnyInstance;

@@ -91,6 +91,7 @@ describe('cluster mode: several instances over one store', () => {
 		await host.settle();
 		assert.ok(events.includes('2:IPostLivechatRoomStarted'), `room started in 2: ${events}`);
 		assert.ok(!events.some((e) => e.startsWith('1:')), `nothing fired in 1: ${events}`);
+		assert.ok(lines.some((l) => /^\[app Tickets @2\] INFO api:room:get: ticket C-1 opened/.test(l)), 'the app\'s log line names its instance');
 
 		events.length = 0;
 		const sent = await http(`${host.url}/api/v1/chat.sendMessage`, { method: 'POST', headers: { ...auth.headers, ...pinned(1) }, json: { message: { rid, msg: 'from instance 1' } } });
