@@ -68,6 +68,6 @@ export function registerHostOnly(router, host) {
 /** The pids of an instance's app runtimes (Deno subprocesses). */
 async function runtimePids(manager) {
 	return (await manager.get())
-		.map((app) => app.getRuntimeController?.()?.deno?.pid)
+		.map((app) => (app.getRuntimeController?.() ?? app.getDenoRuntime?.())?.deno?.pid) // 1.62.0, 1.53.1
 		.filter(Boolean);
 }
