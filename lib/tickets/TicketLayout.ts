@@ -23,12 +23,11 @@ export const CLOSED_SLOT_MS = 60 * 1000;
 export const TICKET_LAYOUT = 2;
 export const LEGACY_LAYOUT = 1;
 
-/** The room's bucket: FNV-1a over the id, the same in every instance and version. */
+/** The room's bucket: a polynomial hash of the id modulo a prime, the same in every instance and version. */
 export function bucketOf(roomId: string): number {
-    let hash = 0x811c9dc5;
+    let hash = 0;
     for (let i = 0; i < roomId.length; i++) {
-        hash ^= roomId.charCodeAt(i);
-        hash = Math.imul(hash, 0x01000193) >>> 0;
+        hash = (hash * 131 + roomId.charCodeAt(i)) % 2147483647; // stays well inside a double's exact integers
     }
     return hash % OPEN_BUCKETS;
 }

@@ -160,7 +160,10 @@ export class TicketStore {
     /** The keys of an open (or closing) ticket, in the layout its record was stored with. */
     private keys(ticket: Ticket) {
         const common = [Keys.room(ticket.roomId), Keys.ticket(ticket.ticketId), Keys.visitor(ticket.visitor.token), Keys.openVisitor(ticket.visitor.token)];
-        return ticket.layout === LEGACY_LAYOUT ? [...common, Keys.legacyOpenTickets()] : [...common, Keys.openTickets(), Keys.openBucket(bucketOf(ticket.roomId))];
+        if (ticket.layout === LEGACY_LAYOUT) {
+            return [...common, Keys.legacyOpenTickets()];
+        }
+        return [...common, Keys.openTickets(), Keys.openBucket(bucketOf(ticket.roomId))];
     }
 
     private closedKeys(ticket: Ticket, now: number) {

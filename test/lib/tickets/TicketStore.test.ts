@@ -95,7 +95,7 @@ describe('TicketStore', () => {
         expect(persistence.size).toBe(2);
     });
 
-    it('stores every ticket under its room, ticket and visitor keys; an open one under its open-visitor, open and bucket keys, a closed one under its slot', async () => {
+    it('files an open ticket under room, ticket, visitor, open-visitor, open and bucket keys, a closed one under room, ticket, visitor and slot', async () => {
         await store.create(ticket('T1', 'R1', '1234'));
         expect(persistence.keysOf(Keys.room('R1'))).toEqual([[
             'room:R1', 'misc:tickets:ticket:T1', 'misc:tickets:visitor:1234', 'misc:tickets:open-visitor:1234', 'misc:tickets:open', `misc:tickets:open-bucket:${bucketOf('R1')}`,

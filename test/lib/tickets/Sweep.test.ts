@@ -1,0 +1,136 @@
+/// <reference types="jest" />
+import { Keys } from '../../../lib/core/Associations';
+import { CLOSED_GRACE_MS, SWEEP_SLOTS_PER_RUN, sweepClosedTickets } from '../../../lib/tickets/Sweep';
+import { slotOf } from '../../../lib/tickets/TicketLayout';
+import { Ticket, TicketStore } from '../../../lib/tickets/TicketStore';
+import { CallCounter } from '../../fakes/CallCounter';
+import { Clock, HOUR, MINUTE, SECOND } from '../../fakes/Clock';
+import { FakePersistence } from '../../fakes/FakePersistence';
+
+const ticket = (i: number, openedAt: number): Ticket => ({
+    ticketId: `T${i}`, roomId: `room-${i}`, visitor: { id: `v${i}`, token: `${10000 + i}`, username: `guest-${i}`, name: 'Ana' }, openedAt, state: 'open',
+});
+
+describe('sweeping closed tickets', () => {
+    let clock: Clock;
+    let persistence: FakePersistence;
+    let store: TicketStore;
+    let calls: CallCounter;
+    /** One sweep as the job runs it, through counted accessors; the records its calls returned. */
+    let sweep: () => Promise<{ removed: number; calls: number; records: number }>;
+
+    beforeEach(() => {
+        clock = new Clock();
+        persistence = new FakePersistence();
+        store = new TicketStore(persistence, persistence);
+        calls = new CallCounter();
+        const counted = calls.wrap('persistence', persistence);
+        sweep = async () => {
+            calls.reset();
+            let records = 0;
+            const metered = new Proxy(counted, {
+                get: (target, property) => {
+                    const value = Reflect.get(target, property);
+                    return typeof value !== 'function' ? value : async (...args: Array<never>) => {
+                        const result = await (value as (...a: Array<never>) => unknown).apply(target, args);
+                        records += Array.isArray(result) ? result.length : 0;
+                        return result;
+                    };
+                },
+            });
+            const removed = await sweepClosedTickets(metered, metered, clock.now());
+            return { removed, calls: calls.total(), records };
+        };
+    });
+
+    const openMany = async (count: number, from = 0) => {
+        for (let i = from; i < from + count; i++) {
+            await store.create(ticket(i, clock.now()));
+        }
+    };
+    const closeMany = async (count: number, from: number) => {
+        for (let i = from; i < from + count; i++) {
+            await store.markClosed(ticket(i, 0), clock.now());
+        }
+    };
+
+    it('keeps a closed ticket for the grace period, and removes it within the minute after', async () => {
+        await sweep(); // at startup
+        await openMany(1);
+        await closeMany(1, 0);
+        clock.advance(CLOSED_GRACE_MS - 1);
+        expect((await sweep()).removed).toBe(0);
+        clock.advance(MINUTE + 1);
+        expect((await sweep()).removed).toBe(1);
+        expect(persistence.size).toBe(1); // its cursor
+    });
+
+    for (const open of [10, 5000]) {
+        it(`costs the same few calls a minute with ${open} open tickets, and receives only the tickets it removes`, async () => {
+            await sweep();
+            await openMany(open);
+            for (let minute = 0; minute < 15; minute++) {
+                await closeMany(2, 100000 + 2 * minute); // two tickets closed each minute
+                clock.advance(MINUTE);
+                const run = await sweep();
+                expect(run.calls).toBeLessThanOrEqual(4); // cursor read, one or two slots, cursor write
+                expect(run.records).toBeLessThanOrEqual(1 + 2 * 2); // the cursor, and at most two slots of two
+            }
+            expect(persistence.peekPrefix('misc:tickets:closed-at:')).toHaveLength(2 * 10); // the last ten minutes' closes
+            expect(persistence.peek(Keys.openTickets())).toHaveLength(open);
+        });
+    }
+
+    it('with 5,000 closed tickets still in their grace period, a run receives none of them', async () => {
+        await sweep();
+        await closeMany(5000, 0);
+        for (let minute = 0; minute < 9; minute++) {
+            clock.advance(MINUTE);
+            const run = await sweep();
+            expect(run.records).toBeLessThanOrEqual(1);
+            expect(run.calls).toBeLessThanOrEqual(3);
+        }
+        expect(persistence.peekPrefix('misc:tickets:closed-at:')).toHaveLength(5000);
+    });
+
+    it('after a long stop, catches up an hour of slots a run, and removes every ticket closed meanwhile', async () => {
+        await sweep();
+        for (let hour = 0; hour < 5; hour++) {
+            await closeMany(3, 10 * hour);
+            clock.advance(HOUR);
+        }
+        const runs: Array<number> = [];
+        for (let run = 0; run < 6; run++) {
+            const { calls: made, removed } = await sweep();
+            expect(made).toBeLessThanOrEqual(SWEEP_SLOTS_PER_RUN + 2);
+            runs.push(removed);
+            clock.advance(MINUTE);
+        }
+        expect(runs.reduce((a, b) => a + b)).toBe(15);
+        expect(persistence.size).toBe(1);
+    });
+
+    it('starts, the first time, an hour back: tickets closed before the first sweep are removed too', async () => {
+        await closeMany(4, 0);
+        clock.advance(40 * MINUTE);
+        expect((await sweep()).removed).toBe(4);
+    });
+
+    it('does nothing to slots not yet due, and leaves its cursor alone while none is', async () => {
+        await sweep();
+        const cursor = persistence.peek<{ slot: number }>(Keys.sweepCursor());
+        expect(cursor).toEqual([{ slot: slotOf(clock.now() - CLOSED_GRACE_MS) }]);
+        clock.advance(30 * SECOND);
+        expect((await sweep()).calls).toBeLessThanOrEqual(1 + 1);
+        expect(persistence.peek(Keys.sweepCursor())).toEqual(cursor);
+    });
+
+    it('of two cursors written at once, carries on from the one behind, and keeps one', async () => {
+        const due = slotOf(clock.now() - CLOSED_GRACE_MS);
+        await persistence.createWithAssociation({ slot: due - 5 }, Keys.sweepCursor());
+        await persistence.createWithAssociation({ slot: due - 2 }, Keys.sweepCursor());
+        await store.markClosed(ticket(1, 0), 0, (due - 4) * MINUTE);
+        expect((await sweep()).removed).toBe(1);
+        expect(persistence.peek(Keys.sweepCursor())).toEqual([{ slot: due }]);
+    });
+});
