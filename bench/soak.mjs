@@ -19,9 +19,9 @@ import { closeConnections, request } from './http.mjs';
 
 const SECRET = 'SOAK23456789ABCDEFGHJKLMNPQRSTUV';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const KINDS = ['misc:tickets:kind:open', 'misc:tickets:kind:closed', 'misc:tickets:outbox:failed'];
-/** Queued and given-up events each carry an entry key; a ticket's drain-job marker a job key. */
-const PREFIXES = ['misc:tickets:outbox:entry:', 'misc:tickets:outbox:job:'];
+const KINDS = ['misc:tickets:open', 'misc:tickets:outbox:failed'];
+/** Queued and given-up events each carry an entry key; a ticket's drain-job marker a job key; a closed ticket its minute's slot key. */
+const PREFIXES = ['misc:tickets:outbox:entry:', 'misc:tickets:outbox:job:', 'misc:tickets:closed-at:'];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const between = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
@@ -118,8 +118,8 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 			const query = [...KINDS.map((k) => `association=${k}`), ...PREFIXES.map((p) => `prefix=${p}`)].join('&');
 			const res = await request(`${host.url}/api/host/stats?${query}`, { headers: admin.headers });
 			const app = res.json.apps[host.appId];
-			const [open, closed, failed] = KINDS.map((k) => app.associations[k]);
-			const [entries, markers] = PREFIXES.map((p) => app.associations[`${p}*`]);
+			const [open, failed] = KINDS.map((k) => app.associations[k]);
+			const [entries, markers, closed] = PREFIXES.map((p) => app.associations[`${p}*`]);
 			return { t: (Date.now() - startedAt) / 1000, records: app.records, open, closed, pending: entries - failed, failed, markers, rooms: res.json.collections.rooms, messages: res.json.collections.messages, jobs: res.json.collections.jobs };
 		};
 		let sampling = true;
