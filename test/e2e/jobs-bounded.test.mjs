@@ -87,7 +87,8 @@ describe('scheduled jobs do bounded work per run', () => {
 		assert.ok(many.reconcile.calls <= few.reconcile.calls, figures);
 		// Sweep: none of the closed tickets still in their grace period, nor any open one.
 		assert.ok(many.sweep.records <= 2, figures);
-		assert.ok(many.sweep.calls <= few.sweep.calls + minutes, figures); // one slot for each minute passed meanwhile
+		// One slot removed for each minute begun meanwhile, and the cursor written after them.
+		assert.ok(many.sweep.calls <= few.sweep.calls + minutes + 1, figures);
 		console.log(`# per run, ${FEW / 2} → ${MANY / 2} open tickets: ${figures}`);
 	});
 });
