@@ -31,11 +31,13 @@ export interface ReconcilePosition {
  * from where the last one stopped, reading whole buckets in turn (in room id order
  * within one) until it has looked at `RECONCILE_BATCH` tickets or read every bucket
  * once. So a run makes at most `OPEN_BUCKETS` bucket reads and `RECONCILE_BATCH`
- * room reads, and receives at most `RECONCILE_BATCH` tickets plus one bucket
- * (about open/`OPEN_BUCKETS`: the one term that grows, 80 tickets at 10,000 open);
- * with fewer than `RECONCILE_BATCH` open, every run looks at all of them. Every
- * ticket is looked at once per pass over the buckets, i.e. within open/`RECONCILE_BATCH`
- * runs.
+ * room reads, and receives at most `RECONCILE_BATCH` tickets plus the part of the
+ * bucket it resumes in that it had looked at and the part of the one it stops in
+ * that it has not: two buckets at most, about 2 × open/`OPEN_BUCKETS` (the one
+ * term that grows: some 160 tickets at 10,000 open). With fewer than
+ * `RECONCILE_BATCH` open, every run looks at all of them; otherwise every ticket
+ * is looked at once per pass over the buckets, i.e. within about
+ * open/`RECONCILE_BATCH` runs.
  */
 export async function reconcileClosedRooms(runtime: Runtime, a: Accessors): Promise<number> {
     const store = storeOf(a);
