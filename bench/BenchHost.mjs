@@ -14,8 +14,9 @@ const HANDLED = { status: 200, body: { status: 'handled' } };
  * @typedef {{ ticketId: string, text: string, at: number }} Delivery
  */
 
-export async function startBenchHost() {
-	const host = await startHostProcess({ args: ['--fresh'] });
+/** @param {{ instances?: number }} [opts] instances: a cluster of that many (requests round robin over them) */
+export async function startBenchHost({ instances = 1 } = {}) {
+	const host = await startHostProcess({ args: ['--fresh', ...(instances > 1 ? ['--instances', String(instances)] : [])] });
 	if (host.remote) throw new Error('the bench reads the host\'s bridge counters: run it against the development host, not E2E_URL');
 	const auth = await login(host.url);
 	const receiver = await startReceiver();
