@@ -4,8 +4,7 @@ import { historyJob } from '../history/HistoryJob';
 import { JobId, RECONCILE_INTERVAL, SWEEP_INTERVAL } from './JobIds';
 import { reconcileClosedRooms } from '../tickets/Reconcile';
 import { Runtime } from '../core/Runtime';
-import { moveLegacyTickets } from '../tickets/LegacyTickets';
-import { sweepClosedTickets } from '../tickets/Sweep';
+import { sweepTickets } from '../tickets/Sweep';
 
 /**
  * The scheduler jobs: webhook delivery passes, and the sweep that keeps
@@ -27,8 +26,10 @@ export function jobs(runtime: Runtime): Array<IProcessor> {
             startupSetting: { type: StartupType.RECURRING, interval: SWEEP_INTERVAL, skipImmediate: false },
             async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
                 await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drainAll();
-                await sweepClosedTickets(read.getPersistenceReader(), persis, runtime.now());
-                await moveLegacyTickets(read.getPersistenceReader(), persis, runtime.now());
+                const swept = await sweepTickets(read.getPersistenceReader(), persis, runtime.now());
+                if (swept.legacy.moved + swept.legacy.removed > 0) {
+                    runtime.loggerOf(this).info(`upgrade: moved ${swept.legacy.moved} open tickets stored by 1.0 into buckets, removed ${swept.legacy.removed} closed ones`);
+                }
             },
         },
         {

@@ -2,6 +2,7 @@ import { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definit
 import { Keys } from '../core/Associations';
 import { JobCursor } from '../core/JobCursor';
 import { slotOf } from './TicketLayout';
+import { LegacyResult, moveLegacyTickets } from './LegacyTickets';
 import { TicketStore } from './TicketStore';
 
 /** How long a closed ticket is kept at least, so late agent messages and repeated /room.close still find it. */
@@ -12,9 +13,13 @@ export const CLOSED_GRACE_MS = 10 * 60 * 1000;
  */
 export const SWEEP_SLOTS_PER_RUN = 60;
 
-/** The next slot to remove. */
+/** Tickets stored by 1.0 are looked for every run while some are left, and then every this many. */
+export const LEGACY_CHECK_SLOTS = 10;
+
+/** The next slot to remove, and whether the last look found tickets stored by 1.0. */
 export interface SweepPosition {
     slot: number;
+    legacy: boolean;
 }
 
 /**
@@ -23,28 +28,41 @@ export interface SweepPosition {
  * ticket in it was marked closed more than `CLOSED_GRACE_MS` ago, so a ticket is kept
  * between the grace period and a minute (plus the sweep interval) longer. Work per
  * run is bounded by `SWEEP_SLOTS_PER_RUN` calls, whatever the number of open or closed
- * tickets; the records removed are each removed once.
+ * tickets; the records removed are each removed once. Then the tickets stored by 1.0
+ * (`moveLegacyTickets`): every run while some are left, and every `LEGACY_CHECK_SLOTS`
+ * minutes after, in case an instance still running 1.0 during an update stored more.
  *
- * Instances mark tickets closed with their own clocks: a clock behind the sweeping
- * instance's by more than the grace period could file a ticket in a slot already
- * removed, and it would stay (stored, harmless, never swept).
+ * The first run starts at the slot due now: the sweep runs when the app starts, so
+ * this version has marked nothing closed more than the grace period earlier. Instances
+ * mark tickets closed with their own clocks: a clock behind the sweeping instance's by
+ * more than the grace period could file a ticket in a slot already removed, and it
+ * would stay (stored, harmless, never swept).
  */
-export async function sweepClosedTickets(reader: IPersistenceRead, persis: IPersistence, now: number): Promise<number> {
+export async function sweepTickets(reader: IPersistenceRead, persis: IPersistence, now: number): Promise<SweepResult> {
     const store = new TicketStore(reader, persis);
     const cursor = new JobCursor<SweepPosition>(reader, persis, Keys.sweepCursor());
     const due = slotOf(now - CLOSED_GRACE_MS); // slots before this one are past their grace entirely
-    // The first run (a new install, or just upgraded) looks back one run's worth: tickets closed by
-    // this version before the sweep first ran, e.g. by an upgraded instance in a rolling upgrade.
-    const from = ((await cursor.read(lowest)) || { slot: due - SWEEP_SLOTS_PER_RUN }).slot;
-    const to = Math.min(due, from + SWEEP_SLOTS_PER_RUN);
+    const saved = await cursor.read(lowest);
+    const from = saved ? saved.slot : due;
+    const to = Math.max(from, Math.min(due, from + SWEEP_SLOTS_PER_RUN));
     let removed = 0;
     for (let slot = from; slot < to; slot++) {
         removed += await store.removeClosedSlot(slot);
     }
-    if (to > from) {
-        await cursor.write({ slot: to });
+    let legacy = saved ? saved.legacy : true;
+    const lookForLegacy = legacy || Math.floor(to / LEGACY_CHECK_SLOTS) > Math.floor(from / LEGACY_CHECK_SLOTS);
+    const upgraded = lookForLegacy ? await moveLegacyTickets(store, now - CLOSED_GRACE_MS) : { moved: 0, removed: 0, left: 0 };
+    legacy = lookForLegacy ? upgraded.moved + upgraded.removed + upgraded.left > 0 : legacy;
+    if (!saved || to > from || legacy !== saved.legacy) {
+        await cursor.write({ slot: to, legacy });
     }
-    return removed;
+    return { removed, legacy: upgraded };
+}
+
+export interface SweepResult {
+    /** Closed tickets removed from their slots. */
+    removed: number;
+    legacy: LegacyResult;
 }
 
 /** Of two cursors written at once, the one behind: removing a slot again is harmless, skipping one is not. */

@@ -87,8 +87,9 @@ describe('scheduled jobs do bounded work per run', () => {
 		assert.ok(many.reconcile.calls <= few.reconcile.calls, figures);
 		// Sweep: none of the closed tickets still in their grace period, nor any open one.
 		assert.ok(many.sweep.records <= 2, figures);
-		// One slot removed for each minute begun meanwhile, and the cursor written after them.
-		assert.ok(many.sweep.calls <= few.sweep.calls + minutes + 1, figures);
+		// One slot removed for each minute begun meanwhile, the cursor written after them, and (if a
+		// tenth minute began) two reads looking for tickets stored by 1.0.
+		assert.ok(many.sweep.calls <= few.sweep.calls + minutes + 1 + 2, figures);
 		console.log(`# per run, ${FEW / 2} → ${MANY / 2} open tickets: ${figures}`);
 	});
 });

@@ -5,7 +5,7 @@ import { LEGACY_BATCH, moveLegacyTickets } from '../../../lib/tickets/LegacyTick
 import { RECONCILE_MIN_AGE_MS, reconcileClosedRooms } from '../../../lib/tickets/Reconcile';
 import { CLOSED_GRACE_MS } from '../../../lib/tickets/Sweep';
 import { bucketOf } from '../../../lib/tickets/TicketLayout';
-import { Ticket } from '../../../lib/tickets/TicketStore';
+import { Ticket, TicketStore } from '../../../lib/tickets/TicketStore';
 import { MINUTE } from '../../fakes/Clock';
 import { Harness } from '../../fakes/Harness';
 
@@ -17,6 +17,8 @@ const ticket = (i: number, extra: Partial<Ticket> = {}): Ticket => ({
     state: 'open',
     ...extra,
 });
+
+const move = (h: Harness, now: number) => moveLegacyTickets(new TicketStore(h.world.persistence, h.world.persistence), now - CLOSED_GRACE_MS);
 
 /** Records exactly as 1.0 stored them: flat kind markers, no layout field. */
 async function stored10(h: Harness, t: Ticket) {
@@ -33,7 +35,7 @@ describe('tickets stored by 1.0, after the upgrade', () => {
         }
         const moved: Array<number> = [];
         for (let run = 0; run < 4; run++) {
-            moved.push((await moveLegacyTickets(h.world.persistence, h.world.persistence, h.clock.now())).moved);
+            moved.push((await move(h, h.clock.now())).moved);
         }
         expect(moved).toEqual([LEGACY_BATCH, LEGACY_BATCH, 50, 0]);
         expect(h.world.persistence.peek(Keys.legacyOpenTickets())).toEqual([]);
@@ -47,7 +49,7 @@ describe('tickets stored by 1.0, after the upgrade', () => {
         await stored10(h, ticket(1, { openedAt: h.clock.now() }));
         h.world.rc.rooms['room-1'] = { id: 'room-1', isOpen: false } as ILivechatRoom;
         h.clock.advance(RECONCILE_MIN_AGE_MS + MINUTE);
-        await moveLegacyTickets(h.world.persistence, h.world.persistence, h.clock.now());
+        await move(h, h.clock.now());
         expect(await reconcileClosedRooms(h.runtime, h.world.accessors())).toBe(1);
         expect(h.world.persistence.peek<Ticket>(Keys.room('room-1')).map((t) => t.state)).toEqual(['closed']);
     });
@@ -57,9 +59,9 @@ describe('tickets stored by 1.0, after the upgrade', () => {
         const now = h.clock.now();
         await stored10(h, ticket(1, { state: 'closed', closedAt: now - CLOSED_GRACE_MS - 1 }));
         await stored10(h, ticket(2, { state: 'closed', closedAt: now - MINUTE }));
-        expect(await moveLegacyTickets(h.world.persistence, h.world.persistence, now)).toEqual({ moved: 0, removed: 1 });
+        expect(await move(h, now)).toEqual({ moved: 0, removed: 1, left: 1 });
         expect(h.world.persistence.peek<Ticket>(Keys.legacyClosedTickets()).map((t) => t.ticketId)).toEqual(['T2']);
-        expect(await moveLegacyTickets(h.world.persistence, h.world.persistence, now + CLOSED_GRACE_MS)).toEqual({ moved: 0, removed: 1 });
+        expect(await move(h, now + CLOSED_GRACE_MS)).toEqual({ moved: 0, removed: 1, left: 0 });
         expect(h.world.persistence.peekPrefix('room:')).toEqual([]);
     });
 

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import { Keys } from '../../../lib/core/Associations';
-import { CLOSED_GRACE_MS, SWEEP_SLOTS_PER_RUN, sweepClosedTickets } from '../../../lib/tickets/Sweep';
+import { CLOSED_GRACE_MS, LEGACY_CHECK_SLOTS, SWEEP_SLOTS_PER_RUN, sweepTickets } from '../../../lib/tickets/Sweep';
 import { slotOf } from '../../../lib/tickets/TicketLayout';
 import { Ticket, TicketStore } from '../../../lib/tickets/TicketStore';
 import { CallCounter } from '../../fakes/CallCounter';
@@ -17,7 +17,7 @@ describe('sweeping closed tickets', () => {
     let store: TicketStore;
     let calls: CallCounter;
     /** One sweep as the job runs it, through counted accessors; the records its calls returned. */
-    let sweep: () => Promise<{ removed: number; calls: number; records: number }>;
+    let sweep: () => Promise<{ removed: number; calls: number; records: number; legacyReads: number }>;
 
     beforeEach(() => {
         clock = new Clock();
@@ -38,8 +38,9 @@ describe('sweeping closed tickets', () => {
                     };
                 },
             });
-            const removed = await sweepClosedTickets(metered, metered, clock.now());
-            return { removed, calls: calls.total(), records };
+            const { removed } = await sweepTickets(metered, metered, clock.now());
+            const legacyReads = calls.of('persistence.readByAssociation') - 1; // all but the cursor's
+            return { removed, calls: calls.total(), records, legacyReads };
         };
     });
 
@@ -73,8 +74,10 @@ describe('sweeping closed tickets', () => {
                 await closeMany(2, 100000 + 2 * minute); // two tickets closed each minute
                 clock.advance(MINUTE);
                 const run = await sweep();
-                expect(run.calls).toBeLessThanOrEqual(4); // cursor read, one or two slots, cursor write
-                expect(run.records).toBeLessThanOrEqual(1 + 2 * 2); // the cursor, and at most two slots of two
+                // Cursor read, a slot, cursor write; every tenth minute a look for tickets stored by 1.0 (two reads).
+                expect(run.calls).toBeLessThanOrEqual(3 + run.legacyReads);
+                expect(run.legacyReads).toBeLessThanOrEqual(2);
+                expect(run.records).toBeLessThanOrEqual(1 + 2); // the cursor, and a slot of two
             }
             expect(persistence.peekPrefix('misc:tickets:closed-at:')).toHaveLength(2 * 10); // the last ten minutes' closes
             expect(persistence.peek(Keys.openTickets())).toHaveLength(open);
@@ -88,7 +91,7 @@ describe('sweeping closed tickets', () => {
             clock.advance(MINUTE);
             const run = await sweep();
             expect(run.records).toBeLessThanOrEqual(1);
-            expect(run.calls).toBeLessThanOrEqual(3);
+            expect(run.calls).toBeLessThanOrEqual(3 + run.legacyReads);
         }
         expect(persistence.peekPrefix('misc:tickets:closed-at:')).toHaveLength(5000);
     });
@@ -102,7 +105,7 @@ describe('sweeping closed tickets', () => {
         const runs: Array<number> = [];
         for (let run = 0; run < 6; run++) {
             const { calls: made, removed } = await sweep();
-            expect(made).toBeLessThanOrEqual(SWEEP_SLOTS_PER_RUN + 2);
+            expect(made).toBeLessThanOrEqual(SWEEP_SLOTS_PER_RUN + 2 + 2); // the slots, the cursor, a look for 1.0 tickets
             runs.push(removed);
             clock.advance(MINUTE);
         }
@@ -110,16 +113,37 @@ describe('sweeping closed tickets', () => {
         expect(persistence.size).toBe(1);
     });
 
-    it('starts, the first time, an hour back: tickets closed before the first sweep are removed too', async () => {
-        await closeMany(4, 0);
-        clock.advance(40 * MINUTE);
+    it('starts, the first time, at the slot due then: tickets closed since the app started are removed when their grace ends', async () => {
+        await closeMany(4, 0); // the app has started; its first sweep runs a poll later
+        clock.advance(30 * SECOND);
+        expect((await sweep()).removed).toBe(0);
+        clock.advance(CLOSED_GRACE_MS + MINUTE);
         expect((await sweep()).removed).toBe(4);
+    });
+
+    it('looks for tickets stored by 1.0 every run while some are left, then every ten minutes, and still finds a late one', async () => {
+        const legacy = (i: number) => persistence.createWithAssociations(ticket(i, 0), [
+            Keys.room(`room-${i}`), Keys.ticket(`T${i}`), Keys.visitor(`${10000 + i}`), Keys.openVisitor(`${10000 + i}`), Keys.legacyOpenTickets(),
+        ]);
+        await legacy(1);
+        const looks: Array<number> = [];
+        for (let minute = 0; minute < 3 * LEGACY_CHECK_SLOTS; minute++) {
+            if (minute === 12) {
+                await legacy(2); // an instance still running 1.0 during the update
+            }
+            looks.push((await sweep()).legacyReads);
+            clock.advance(MINUTE);
+        }
+        expect(looks.slice(0, 2)).toEqual([2, 2]); // moved one; then found none left
+        expect(looks.reduce((a, b) => a + b)).toBeLessThanOrEqual(2 * 2 + 2 * 2 + 2);
+        expect(persistence.peek(Keys.legacyOpenTickets())).toEqual([]);
+        expect(persistence.peek<Ticket>(Keys.openTickets()).map((t) => t.ticketId).sort()).toEqual(['T1', 'T2']);
     });
 
     it('does nothing to slots not yet due, and leaves its cursor alone while none is', async () => {
         await sweep();
         const cursor = persistence.peek<{ slot: number }>(Keys.sweepCursor());
-        expect(cursor).toEqual([{ slot: slotOf(clock.now() - CLOSED_GRACE_MS) }]);
+        expect(cursor).toEqual([{ slot: slotOf(clock.now() - CLOSED_GRACE_MS), legacy: false }]);
         clock.advance(30 * SECOND);
         expect((await sweep()).calls).toBeLessThanOrEqual(1 + 1);
         expect(persistence.peek(Keys.sweepCursor())).toEqual(cursor);
@@ -127,10 +151,10 @@ describe('sweeping closed tickets', () => {
 
     it('of two cursors written at once, carries on from the one behind, and keeps one', async () => {
         const due = slotOf(clock.now() - CLOSED_GRACE_MS);
-        await persistence.createWithAssociation({ slot: due - 5 }, Keys.sweepCursor());
-        await persistence.createWithAssociation({ slot: due - 2 }, Keys.sweepCursor());
+        await persistence.createWithAssociation({ slot: due - 5, legacy: false }, Keys.sweepCursor());
+        await persistence.createWithAssociation({ slot: due - 2, legacy: false }, Keys.sweepCursor());
         await store.markClosed(ticket(1, 0), 0, (due - 4) * MINUTE);
         expect((await sweep()).removed).toBe(1);
-        expect(persistence.peek(Keys.sweepCursor())).toEqual([{ slot: due }]);
+        expect(persistence.peek(Keys.sweepCursor())).toEqual([{ slot: due, legacy: false }]);
     });
 });
