@@ -13,6 +13,13 @@ export const CLOSED_GRACE_MS = 10 * 60 * 1000;
  */
 export const SWEEP_SLOTS_PER_RUN = 60;
 
+/**
+ * The first run (no cursor yet: a new install, or just upgraded) starts this many slots
+ * back, once: tickets this version marked closed before its first sweep, which Agenda
+ * can hold up for its 10-minute lock lifetime (a lock left by a stopped instance),
+ * plus the grace period.
+ */
+export const FIRST_LOOKBACK_SLOTS = 20;
 /** Tickets stored by 1.0 are looked for every run while some are left, and then every this many. */
 export const LEGACY_CHECK_SLOTS = 10;
 
@@ -32,18 +39,16 @@ export interface SweepPosition {
  * (`moveLegacyTickets`): every run while some are left, and every `LEGACY_CHECK_SLOTS`
  * minutes after, in case an instance still running 1.0 during an update stored more.
  *
- * The first run starts at the slot due now: the sweep runs when the app starts, so
- * this version has marked nothing closed more than the grace period earlier. Instances
- * mark tickets closed with their own clocks: a clock behind the sweeping instance's by
- * more than the grace period could file a ticket in a slot already removed, and it
- * would stay (stored, harmless, never swept).
+ * Instances mark tickets closed with their own clocks: a clock behind the sweeping
+ * instance's by more than the grace period could file a ticket in a slot already
+ * removed, and it would stay (stored, harmless, never swept).
  */
 export async function sweepTickets(reader: IPersistenceRead, persis: IPersistence, now: number): Promise<SweepResult> {
     const store = new TicketStore(reader, persis);
     const cursor = new JobCursor<SweepPosition>(reader, persis, Keys.sweepCursor());
     const due = slotOf(now - CLOSED_GRACE_MS); // slots before this one are past their grace entirely
     const saved = await cursor.read(lowest);
-    const from = saved ? saved.slot : due;
+    const from = saved ? saved.slot : due - FIRST_LOOKBACK_SLOTS;
     const to = Math.max(from, Math.min(due, from + SWEEP_SLOTS_PER_RUN));
     let removed = 0;
     for (let slot = from; slot < to; slot++) {
