@@ -100,6 +100,9 @@ export async function startBenchHost({ instances = 1 } = {}) {
 
 	await setAppSettings(host.url, auth, host.appId, { app_secret: SECRET });
 	await waitFor(async () => (await request(`${base}/secret.check`, { headers: rapidPro })).status === 204, { what: 'the App Secret to apply' });
+	// The sweep Rocket.Chat runs at startup (its first run looks back 20 minute slots) ends before anything is counted.
+	const sweepCursor = 'misc:tickets:cursor:sweep';
+	await waitFor(async () => (await request(`${host.url}/api/host/stats?association=${sweepCursor}`, { headers: auth.headers })).json?.apps?.[host.appId]?.associations?.[sweepCursor] === 1, { timeoutMs: 30000, what: 'the startup sweep' });
 	expectStatus(await request(`${base}/settings`, { method: 'PUT', headers: rapidPro, json: { webhook: { url: `${receiver.url}/mr/tickets/types/rocketchat/event_callback/5e1f0d8b-0000-4000-8000-000000000001` } } }), 204, 'PUT /settings');
 	return bench;
 }
