@@ -35,4 +35,11 @@ export function registerHostOnly(router, host) {
 		}
 		return { collections, apps, success: true };
 	}, { auth: true });
+
+	// The host process's own memory, for the soak: RSS is read from /proc by the soak, the V8 heap only from inside.
+	router.on('GET', /^\/api\/host\/memory\/?$/, async ({ user }) => {
+		requireRole(user, 'admin');
+		const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+		return { pid: process.pid, rss, heapTotal, heapUsed, external, arrayBuffers, success: true };
+	}, { auth: true });
 }
