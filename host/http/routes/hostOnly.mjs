@@ -22,7 +22,18 @@ export function registerHostOnly(router, host) {
 	// id starts with a prefix (`?prefix=misc:<start>`). Counts are scans.
 	router.on('GET', /^\/api\/host\/stats\/?$/, async ({ user, url }) => {
 		requireRole(user, 'admin');
-		const count = async (collection, prefix = '') => (await host.store.c[collection].keys(prefix ? { gte: prefix, lt: prefix + '\xff' } : {}).all()).length;
+		// Counted in batches: `.all()` would hold every key of the scan at once (a soak samples this every few
+		// seconds; with 100,000s of messages that alone made the host's heap look like it grew).
+		const count = async (collection, prefix = '') => {
+			const keys = host.store.c[collection].keys(prefix ? { gte: prefix, lt: prefix + '\xff' } : {});
+			let n = 0;
+			try {
+				for (let batch = await keys.nextv(1000); batch.length; batch = await keys.nextv(1000)) n += batch.length;
+			} finally {
+				await keys.close();
+			}
+			return n;
+		};
 		const collections = {};
 		for (const name of COLLECTIONS) collections[name] = await count(name);
 		const apps = {};
