@@ -79,18 +79,25 @@ export function phases(seconds) {
 export function growth(samples, seconds, limitPercent = LIMIT_PERCENT) {
 	const p = phases(seconds);
 	const between = (from, to) => samples.filter((s) => s.t >= from && s.t <= to).map((s) => s.kb);
-	const level = (from, to) => median(between(from, to)) / 1024;
+	// The median of the span's samples; in a run too short for the span to hold one, the nearest sample.
+	const level = (from, to) => {
+		const values = between(from, to);
+		if (values.length) return median(values) / 1024;
+		const nearest = [...samples].sort((x, y) => Math.abs(x.t - (from + to) / 2) - Math.abs(y.t - (from + to) / 2))[0];
+		return nearest ? nearest.kb / 1024 : NaN;
+	};
 	const warmupEndMb = level(p.warmupEnd - p.span / 2, p.warmupEnd + p.span / 2);
 	const windowStartMb = level(p.windowStart, p.windowStart + p.span);
 	const endMb = level(p.end - p.span, p.end);
 	const inWindow = samples.filter((s) => s.t >= p.windowStart && s.t <= p.end);
-	const covered = inWindow.length >= 4 && inWindow[0].t <= p.windowStart + p.span && inWindow.at(-1).t >= p.end - p.span;
+	const slack = Math.max(p.span, (p.end - p.windowStart) / 3);
+	const covered = inWindow.length >= 3 && inWindow[0].t <= p.windowStart + slack && inWindow.at(-1).t >= p.end - slack;
 	const growthPercent = covered ? ((endMb - windowStartMb) / windowStartMb) * 100 : NaN;
 	const slopeMbPerMin = slope(inWindow.map((s) => [s.t / 60, s.kb / 1024]));
 	const finite = (x) => (Number.isFinite(x) ? round1(x) : null);
 	return {
 		warmupEndMb: finite(warmupEndMb),
-		windowStartMb: finite(windowStartMb),
+		windowStartMb: covered ? finite(windowStartMb) : null,
 		endMb: finite(endMb),
 		peakMb: finite(Math.max(...samples.filter((s) => s.t <= p.end).map((s) => s.kb)) / 1024),
 		growthPercent: finite(growthPercent),

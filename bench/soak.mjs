@@ -84,8 +84,9 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, instances 
 		const deadline = startedAt + seconds * 1000;
 		const running = () => Date.now() < deadline;
 
-		// Samples every few seconds: the host's RSS and V8 heap, each app runtime's RSS (by pid: one Deno
-		// child per instance, a new pid when the engine restarts one), and the stored records.
+		// Samples every few seconds: the host's RSS, each app runtime's RSS (by pid: one Deno
+		// child per instance, a new pid when the engine restarts one), and the stored records; the host's live
+		// V8 heap (after a full GC) less often.
 		/** @type {Record<string, { t: number, kb: number }[]>} */ const memory = {};
 		const sample = (name, t, kb) => (memory[name] ||= []).push({ t, kb });
 		/** @type {{ t: number, records: number, open: number, closed: number, pending: number, failed: number, markers: number, rooms: number, messages: number, jobs: number }[]} */
@@ -99,6 +100,9 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, instances 
 			return { t: (Date.now() - startedAt) / 1000, records: app.records, open, closed, pending: entries - failed, failed, markers, rooms: res.json.collections.rooms, messages: res.json.collections.messages, jobs: res.json.collections.jobs };
 		};
 		let sampling = true;
+		// The host's live heap needs a full GC per reading: once a minute (more often in a short run) is enough.
+		const liveHeapEvery = Math.min(60, Math.max(sampleSeconds, seconds / 20));
+		let liveHeapAt = 0;
 		const sampler = (async () => {
 			while (sampling) {
 				const next = Date.now() + sampleSeconds * 1000;
@@ -107,8 +111,11 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, instances 
 				if (pid) {
 					sample('host rss', t, rssKb(pid));
 					for (const child of childrenOf(pid)) if (commandOf(child) === 'deno') sample(`runtime ${child} rss`, t, rssKb(child));
-					const heap = await request(`${host.url}/api/host/memory`, { headers: admin.headers });
-					if (heap.status === 200) sample('host heap used', t, heap.json.heapUsed / 1024);
+					if (t >= liveHeapAt) {
+						liveHeapAt = t + liveHeapEvery;
+						const heap = await request(`${host.url}/api/host/memory?gc=1`, { headers: admin.headers });
+						if (heap.status === 200) sample('host heap live', t, heap.json.heapUsed / 1024);
+					}
 				}
 				records.push(await stats());
 				await sleep(Math.max(0, next - Date.now()));

@@ -3,7 +3,20 @@
 // benchmarks (bridge calls per operation); keep tests and scripts that must
 // also run against a real server away from them.
 import { COLLECTIONS } from '../../store.mjs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { requireRole } from './session.mjs';
+
+/** @type {(() => void) | undefined} */
+let gc;
+/** A full garbage collection (V8's `gc`, exposed on first use rather than with a command-line flag). */
+function fullGc() {
+	if (!gc) {
+		v8.setFlagsFromString('--expose-gc');
+		gc = vm.runInNewContext('gc');
+	}
+	/** @type {() => void} */ (gc)();
+}
 
 export function registerHostOnly(router, host) {
 	router.on('GET', /^\/api\/host\/bridge-calls\/?$/, async ({ user }) => {
@@ -48,8 +61,11 @@ export function registerHostOnly(router, host) {
 	}, { auth: true });
 
 	// The host process's own memory, for the soak: RSS is read from /proc by the soak, the V8 heap only from inside.
-	router.on('GET', /^\/api\/host\/memory\/?$/, async ({ user }) => {
+	// `?gc=1` collects garbage first, so heapUsed is what is alive (a sample taken at any moment is mostly
+	// garbage not collected yet, and says little about growth).
+	router.on('GET', /^\/api\/host\/memory\/?$/, async ({ user, url }) => {
 		requireRole(user, 'admin');
+		if (url.searchParams.get('gc') === '1') fullGc();
 		const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
 		return { pid: process.pid, rss, heapTotal, heapUsed, external, arrayBuffers, success: true };
 	}, { auth: true });
