@@ -262,7 +262,7 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, instances 
 			if (t.closedBy.has('agent') && t.closedBy.has('rapidpro')) {
 				if (closes > 1) problems.push(`${t.ticketId}: closed from both sides, ${closes} close-room`);
 			} else if (t.closedBy.has('agent')) {
-				if (closes !== 1 || !closeLast) problems.push(`${t.ticketId}: agent-closed, ${closes} close-room${closeLast ? '' : `, not last: ${got.map((h) => (h.type === 'agent-message' ? h.data.text : h.type)).join(' → ')}`}`);
+				if (closes !== 1 || !closeLast) problems.push(`${t.ticketId}: agent-closed, ${closes} close-room${closeLast ? '' : `, not last: ${got.map((h) => (h.type === 'agent-message' ? `${h.data.text}${late.has(h.data.text) ? ' (stamped after the close)' : ''}` : h.type)).join(' → ')}`}`);
 			} else if (closes !== 0) {
 				problems.push(`${t.ticketId}: ${t.closedBy.has('rapidpro') ? 'RapidPro-closed' : 'open'}, yet ${closes} close-room`);
 			}
