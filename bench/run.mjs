@@ -143,11 +143,12 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 			if (typeof out === 'string') fs.writeFileSync(path.resolve(out), `${JSON.stringify(r, null, 2)}\n`);
 			console.log(formatCluster(r));
 		} else if (flag('--soak')) {
-			// `npm run bench -- --soak [--seconds N] [--clients N] [--agents N]`: the load test (bench/soak.mjs).
+			// `npm run bench -- --soak [--seconds N] [--clients N] [--agents N] [--instances N] [--sample-seconds N]`: the load test (bench/soak.mjs).
 			const { soak } = await import('./soak.mjs');
 			const number = (name, fallback) => (typeof flag(name) === 'string' ? Number(flag(name)) : fallback);
 			const result = await soak({
 				seconds: number('--seconds', 30), clients: number('--clients', 50), agents: number('--agents', 10),
+				instances: number('--instances', 1), sampleSeconds: number('--sample-seconds', 5),
 				...(typeof out === 'string' && { out: path.resolve(out) }),
 			});
 			process.exitCode = result.problems.length ? 1 : 0;

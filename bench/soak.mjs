@@ -1,6 +1,6 @@
 // @ts-check
-// `node bench/soak.mjs [--seconds 30] [--clients 50] [--agents 10] [--out file]`:
-// the development host under a steady load for a while, then a full audit.
+// `node bench/soak.mjs [--seconds 30] [--clients 50] [--agents 10] [--instances 1] [--sample-seconds 5] [--out file]`:
+// the development host (with N app instances) under a steady load for a while, then a full audit.
 // RapidPro clients cycle open ticket → visitor messages → (half of them) close
 // with /room.close; agents reply with chat.sendMessage and close rooms with
 // livechat/room.closeByUser; a receiver stands in for RapidPro's callback.
@@ -8,7 +8,9 @@
 // message is in its room exactly once, every accepted agent message reached
 // RapidPro exactly once and in order per ticket, close-room came exactly once
 // (and last) for agent-closed tickets and never for RapidPro-closed ones; and
-// the host's memory and the app's stored records were sampled throughout.
+// the app's stored records were sampled throughout, as was the memory of the host
+// (RSS and V8 heap) and of every app runtime (each Deno child's RSS, by pid),
+// judged flat or not over the last 10 minutes (bench/memory.mjs).
 // Prints a summary and writes bench/soak-results.json.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { appUrl, login, setAppSettings, startHostProcess, startReceiver, waitFor } from '../test/e2e/helpers/index.mjs';
 import { closeConnections, request } from './http.mjs';
+import { childrenOf, commandOf, formatMemory, memoryReport, rssKb, WINDOW_SECONDS } from './memory.mjs';
 
 const SECRET = 'SOAK23456789ABCDEFGHJKLMNPQRSTUV';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -27,39 +30,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const between = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
 const mb = (kb) => Math.round((kb / 1024) * 10) / 10;
 
-/** Resident memory (kB) of a process, or 0 once it is gone. */
-function rssKb(pid) {
-	try {
-		return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] || 0);
-	} catch {
-		return 0;
-	}
-}
-
-/** Child pids (the app runtimes Deno runs for the host). */
-function childrenOf(pid) {
-	try {
-		return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-	} catch {
-		return [];
-	}
-}
-
 function percentiles(values) {
 	const sorted = [...values].sort((a, b) => a - b);
 	const at = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 	return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) || 0 };
-}
-
-/** Least-squares slope of y over x (per unit of x). */
-function slope(points) {
-	const n = points.length;
-	if (n < 2) return 0;
-	const mx = points.reduce((s, [x]) => s + x, 0) / n;
-	const my = points.reduce((s, [, y]) => s + y, 0) / n;
-	const num = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
-	const den = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
-	return den ? num / den : 0;
 }
 
 /**
@@ -68,15 +42,15 @@ function slope(points) {
  */
 
 /**
- * @param {{ seconds?: number, clients?: number, agents?: number, out?: string, log?: (line: string) => void }} [opts]
+ * @param {{ seconds?: number, clients?: number, agents?: number, instances?: number, sampleSeconds?: number, out?: string, log?: (line: string) => void }} [opts]
  */
-export async function soak({ seconds = 30, clients = 50, agents = 10, out = path.join(HERE, 'soak-results.json'), log = (line) => console.log(line) } = {}) {
+export async function soak({ seconds = 30, clients = 50, agents = 10, instances = 1, sampleSeconds = 5, out = path.join(HERE, 'soak-results.json'), log = (line) => console.log(line) } = {}) {
 	const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'soak-config-'));
 	const configFile = path.join(configDir, 'host.json');
 	const agentNames = Array.from({ length: agents }, (_, i) => `agent${i + 1}`);
 	fs.writeFileSync(configFile, JSON.stringify({ agents: agentNames.map((username) => ({ username, password: `${username}-pass` })) }));
-	log(`soak: ${clients} RapidPro clients, ${agents} agents, ${seconds} s`);
-	const host = await startHostProcess({ args: ['--fresh', '--config', configFile] });
+	log(`soak: ${clients} RapidPro clients, ${agents} agents, ${instances} instance${instances > 1 ? 's' : ''}, ${seconds} s`);
+	const host = await startHostProcess({ args: ['--fresh', '--config', configFile, ...(instances > 1 ? ['--instances', String(instances)] : [])] });
 	if (host.remote) throw new Error('the soak reads the host\'s memory and records: run it against the development host, not E2E_URL');
 	const receiver = await startReceiver();
 	try {
@@ -110,8 +84,11 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 		const deadline = startedAt + seconds * 1000;
 		const running = () => Date.now() < deadline;
 
-		// Samples: host and app-runtime memory every second; stored records every 2 s.
-		/** @type {{ t: number, hostKb: number, runtimeKb: number }[]} */ const memory = [];
+		// Samples every few seconds: the host's RSS, each app runtime's RSS (by pid: one Deno
+		// child per instance, a new pid when the engine restarts one), and the stored records; the host's live
+		// V8 heap (after a full GC) less often.
+		/** @type {Record<string, { t: number, kb: number }[]>} */ const memory = {};
+		const sample = (name, t, kb) => (memory[name] ||= []).push({ t, kb });
 		/** @type {{ t: number, records: number, open: number, closed: number, pending: number, failed: number, markers: number, cursors: number, rooms: number, messages: number, jobs: number }[]} */
 		const records = [];
 		const stats = async () => {
@@ -123,13 +100,25 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 			return { t: (Date.now() - startedAt) / 1000, records: app.records, open, closed, pending: entries - failed, failed, markers, cursors, rooms: res.json.collections.rooms, messages: res.json.collections.messages, jobs: res.json.collections.jobs };
 		};
 		let sampling = true;
+		// The host's live heap needs a full GC per reading: once a minute (more often in a short run) is enough.
+		const liveHeapEvery = Math.min(60, Math.max(sampleSeconds, seconds / 20));
+		let liveHeapAt = 0;
 		const sampler = (async () => {
-			let tick = 0;
 			while (sampling) {
+				const next = Date.now() + sampleSeconds * 1000;
 				const pid = host.pid();
-				if (pid) memory.push({ t: (Date.now() - startedAt) / 1000, hostKb: rssKb(pid), runtimeKb: childrenOf(pid).reduce((s, c) => s + rssKb(c), 0) });
-				if (tick++ % 2 === 0) records.push(await stats());
-				await sleep(1000);
+				const t = (Date.now() - startedAt) / 1000;
+				if (pid) {
+					sample('host rss', t, rssKb(pid));
+					for (const child of childrenOf(pid)) if (commandOf(child) === 'deno') sample(`runtime ${child} rss`, t, rssKb(child));
+					if (t >= liveHeapAt) {
+						liveHeapAt = t + liveHeapEvery;
+						const heap = await request(`${host.url}/api/host/memory?gc=1`, { headers: admin.headers });
+						if (heap.status === 200) sample('host heap live', t, heap.json.heapUsed / 1024);
+					}
+				}
+				records.push(await stats());
+				await sleep(Math.max(0, next - Date.now()));
 			}
 		})();
 
@@ -273,25 +262,16 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 			if (t.closedBy.has('agent') && t.closedBy.has('rapidpro')) {
 				if (closes > 1) problems.push(`${t.ticketId}: closed from both sides, ${closes} close-room`);
 			} else if (t.closedBy.has('agent')) {
-				if (closes !== 1 || !closeLast) problems.push(`${t.ticketId}: agent-closed, ${closes} close-room${closeLast ? '' : ', not last'}`);
+				if (closes !== 1 || !closeLast) problems.push(`${t.ticketId}: agent-closed, ${closes} close-room${closeLast ? '' : `, not last: ${got.map((h) => (h.type === 'agent-message' ? `${h.data.text}${late.has(h.data.text) ? ' (stamped after the close)' : ''}` : h.type)).join(' → ')}`}`);
 			} else if (closes !== 0) {
 				problems.push(`${t.ticketId}: ${t.closedBy.has('rapidpro') ? 'RapidPro-closed' : 'open'}, yet ${closes} close-room`);
 			}
 		}
 		const openAtEnd = all.filter((t) => t.closedBy.size === 0).length;
 
-		// Memory: the first 10 % is warm-up; growth is judged on the rest.
-		const steady = memory.filter((m) => m.t >= loadSeconds * 0.1 && m.t <= loadSeconds);
-		const memoryFigure = (key) => {
-			const values = steady.map((m) => m[key]);
-			const quarter = Math.max(1, Math.floor(values.length / 4));
-			const avg = (xs) => xs.reduce((s, x) => s + x, 0) / (xs.length || 1);
-			return {
-				startMb: mb(values[0] || 0), peakMb: mb(Math.max(0, ...values)), endMb: mb(values.at(-1) || 0),
-				firstQuarterAvgMb: mb(avg(values.slice(0, quarter))), lastQuarterAvgMb: mb(avg(values.slice(-quarter))),
-				slopeMbPerMin: Math.round(slope(steady.map((m) => [m.t / 60, m[key] / 1024])) * 10) / 10,
-			};
-		};
+		// Memory: judged over the last 10 minutes of the load (the last half of a shorter run).
+		const memoryFigures = memoryReport(memory, loadSeconds);
+		const memoryFlat = Object.values(memoryFigures).every((m) => m.pass !== false);
 		// Stored records: at the end, exactly the open and recently closed tickets plus the webhook URL and the
 		// jobs' cursors (and any drain-job marker not cleared yet: the sweep clears a stale one within 3 minutes).
 		const expectedRecords = final.open + final.closed + final.pending + final.failed + final.markers + final.cursors + 1;
@@ -300,12 +280,16 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 		if (final.open !== openAtEnd) problems.push(`${final.open} open ticket records, ${openAtEnd} tickets left open`);
 		if (final.failed !== 0) problems.push(`${final.failed} webhooks given up`);
 		if (!drained) problems.push(`the queue did not drain: ${receiver.requests.length} of ${expectedWebhooks} webhooks, ${final.pending} pending`);
+		// A run long enough to hold warm-up and a full 10-minute window must end flat; a shorter one only reports.
+		if (loadSeconds >= 2 * WINDOW_SECONDS) {
+			for (const [name, m] of Object.entries(memoryFigures)) if (m.pass === false) problems.push(`memory: ${name} grew ${m.growthPercent} % over the last 10 minutes`);
+		}
 		problems.push(...unexpected.map((u) => `unexpected answer: ${u}`));
 
 		const results = {
 			when: new Date().toISOString(),
 			machine: { cpus: os.cpus().length, node: process.version },
-			config: { seconds, clients, agents },
+			config: { seconds, clients, agents, instances, sampleSeconds },
 			load: { seconds: Math.round(loadSeconds * 10) / 10, ...counts, openAtEnd, closedFromBothSides: all.filter((t) => t.closedBy.size === 2).length, agentMessagesAfterClose: agentAfterClose },
 			throughput: {
 				requestsPerSecond: Math.round(Object.values(latency).reduce((s, l) => s + l.length, 0) / loadSeconds),
@@ -314,14 +298,19 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 			},
 			latencyMs: Object.fromEntries(Object.entries(latency).map(([op, l]) => [op, Object.fromEntries(Object.entries(percentiles(l)).map(([k, v]) => [k, Math.round(v * 10) / 10]))])),
 			delivery: { webhooks: receiver.requests.length, expected: expectedWebhooks, drainSeconds: Math.round(drainSeconds * 10) / 10, visitorMessagesChecked: visitorChecked, agentMessagesChecked: agentChecked },
-			memory: { host: memoryFigure('hostKb'), appRuntime: memoryFigure('runtimeKb'), samples: memory.map((m) => ({ t: Math.round(m.t), hostMb: mb(m.hostKb), runtimeMb: mb(m.runtimeKb) })) },
+			memory: {
+				flat: memoryFlat,
+				processes: memoryFigures,
+				// [seconds since the load began, MB] per process.
+				samples: Object.fromEntries(Object.entries(memory).map(([name, list]) => [name, list.map((m) => [Math.round(m.t), mb(m.kb)])])),
+			},
 			records: {
 				end: final,
 				maxPending: Math.max(0, ...records.map((r) => r.pending)),
 				maxJobs: Math.max(0, ...records.map((r) => r.jobs)),
 				samples: records,
 			},
-			lostOrDuplicated: problems.filter((p) => !p.startsWith('unexpected')).length,
+			lostOrDuplicated: problems.filter((p) => !/^(unexpected|memory):/.test(p)).length,
 			problems,
 		};
 		fs.writeFileSync(out, JSON.stringify(results, null, '\t') + '\n');
@@ -344,7 +333,7 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, out = path
 function printSummary(r, log) {
 	const l = r.load;
 	log('');
-	log(`Soak: ${r.config.clients} RapidPro clients, ${r.config.agents} agents, ${l.seconds} s on ${r.machine.cpus} CPUs`);
+	log(`Soak: ${r.config.clients} RapidPro clients, ${r.config.agents} agents, ${r.config.instances} instance(s), ${l.seconds} s on ${r.machine.cpus} CPUs`);
 	log(`  tickets opened ${l.ticketsOpened} (closed by RapidPro ${l.closedByRapidPro}, by agents ${l.closedByAgent}, both ${l.closedFromBothSides}, open at the end ${l.openAtEnd})`);
 	log(`  visitor messages ${l.visitorMessages} (${r.throughput.visitorMessagesPerSecond}/s; ${l.visitorRefused} refused with 404 after the room closed)`);
 	log(`  agent messages ${l.agentMessages} (${r.throughput.agentMessagesPerSecond}/s; ${l.agentRefused} refused, room closed)`);
@@ -353,9 +342,7 @@ function printSummary(r, log) {
 	for (const [op, p] of Object.entries(r.latencyMs)) log(`    ${op.padEnd(18)} ${String(p.count).padStart(6)} ${String(p.p50).padStart(6)} ${String(p.p95).padStart(6)} ${String(p.p99).padStart(6)} ${String(p.max).padStart(6)}`);
 	log(`  webhooks ${r.delivery.webhooks}: ${r.delivery.expected} required, the rest optional (close-room of tickets closed from both sides, agent messages accepted as a room closed); queue drained ${r.delivery.drainSeconds} s after the load`);
 	log(`  checked ${r.delivery.visitorMessagesChecked} visitor messages in their rooms, ${r.delivery.agentMessagesChecked} agent messages at RapidPro`);
-	for (const [name, m] of Object.entries(r.memory).filter(([k]) => k !== 'samples')) {
-		log(`  memory ${name.padEnd(10)} RSS ${m.startMb} → ${m.endMb} MB (peak ${m.peakMb}; first/last quarter ${m.firstQuarterAvgMb}/${m.lastQuarterAvgMb} MB; ${m.slopeMbPerMin} MB/min)`);
-	}
+	for (const line of formatMemory(r.memory.processes)) log(line);
 	const e = r.records.end;
 	log(`  app records at the end ${e.records} = ${e.open} open + ${e.closed} closed (kept 10 min) + ${e.pending} queued + ${e.failed} failed + ${e.markers} drain markers + ${e.cursors} job cursors + 1 webhook URL`);
 	log(`  queue peaked at ${r.records.maxPending} events; scheduler jobs ≤ ${r.records.maxJobs}; Rocket.Chat rooms ${e.rooms}, messages ${e.messages}`);
@@ -376,6 +363,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 		seconds: Number(flag('--seconds', 30)),
 		clients: Number(flag('--clients', 50)),
 		agents: Number(flag('--agents', 10)),
+		instances: Number(flag('--instances', 1)),
+		sampleSeconds: Number(flag('--sample-seconds', 5)),
 		...(typeof out === 'string' && { out: path.resolve(out) }),
 	}).then(
 		(r) => process.exit(r.problems.length ? 1 : 0),

@@ -89,4 +89,20 @@ describe('development host', () => {
 		const reset = await http(`${host.url}/api/host/bridge-calls/reset`, { method: 'POST', headers: auth.headers });
 		assert.equal(reset.json.success, true);
 	});
+
+	it('reports its own memory to an admin, for the soak (host-only endpoint)', async (t) => {
+		if (host.remote) return t.skip('host-only');
+		assert.equal((await http(`${host.url}/api/host/memory`, {})).status, 401);
+		const res = await http(`${host.url}/api/host/memory`, { headers: auth.headers });
+		assert.equal(res.json.success, true);
+		assert.equal(res.json.pid, host.pid(), 'the host process, not a runtime');
+		assert.ok(res.json.heapUsed > 0 && res.json.heapUsed <= res.json.heapTotal, `heap ${res.json.heapUsed} of ${res.json.heapTotal}`);
+		assert.ok(res.json.rss > res.json.heapUsed, 'RSS holds the heap');
+		// With ?gc=1 the garbage is collected first: what is left is less than a heap full of fresh garbage.
+		const garbage = [];
+		for (let i = 0; i < 20; i++) await http(`${host.url}/api/host/stats`, { headers: auth.headers }).then((r) => garbage.push(r.status));
+		const before = (await http(`${host.url}/api/host/memory`, { headers: auth.headers })).json.heapUsed;
+		const live = (await http(`${host.url}/api/host/memory?gc=1`, { headers: auth.headers })).json.heapUsed;
+		assert.ok(live < before, `heap after a full GC (${live}) is below the heap before it (${before})`);
+	});
 });

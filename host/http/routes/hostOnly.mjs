@@ -3,8 +3,21 @@
 // benchmarks (bridge calls per operation); keep tests and scripts that must
 // also run against a real server away from them.
 import { COLLECTIONS } from '../../store.mjs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { requireRole } from './session.mjs';
 import { HttpError } from '../router.mjs';
+
+/** @type {(() => void) | undefined} */
+let gc;
+/** A full garbage collection (V8's `gc`, exposed on first use rather than with a command-line flag). */
+function fullGc() {
+	if (!gc) {
+		v8.setFlagsFromString('--expose-gc');
+		gc = vm.runInNewContext('gc');
+	}
+	/** @type {() => void} */ (gc)();
+}
 
 export function registerHostOnly(router, host) {
 	router.on('GET', /^\/api\/host\/bridge-calls\/?$/, async ({ user }) => {
@@ -23,7 +36,18 @@ export function registerHostOnly(router, host) {
 	// id starts with a prefix (`?prefix=misc:<start>`). Counts are scans.
 	router.on('GET', /^\/api\/host\/stats\/?$/, async ({ user, url }) => {
 		requireRole(user, 'admin');
-		const count = async (collection, prefix = '') => (await host.store.c[collection].keys(prefix ? { gte: prefix, lt: prefix + '\xff' } : {}).all()).length;
+		// Counted in batches: `.all()` would hold every key of the scan at once (a soak samples this every few
+		// seconds; with 100,000s of messages that alone made the host's heap look like it grew).
+		const count = async (collection, prefix = '') => {
+			const keys = host.store.c[collection].keys(prefix ? { gte: prefix, lt: prefix + '\xff' } : {});
+			let n = 0;
+			try {
+				for (let batch = await keys.nextv(1000); batch.length; batch = await keys.nextv(1000)) n += batch.length;
+			} finally {
+				await keys.close();
+			}
+			return n;
+		};
 		const collections = {};
 		for (const name of COLLECTIONS) collections[name] = await count(name);
 		const apps = {};
@@ -35,6 +59,16 @@ export function registerHostOnly(router, host) {
 			apps[id] = { records: await count('persistence', `${id}!`), associations };
 		}
 		return { collections, apps, success: true };
+	}, { auth: true });
+
+	// The host process's own memory, for the soak: RSS is read from /proc by the soak, the V8 heap only from inside.
+	// `?gc=1` collects garbage first, so heapUsed is what is alive (a sample taken at any moment is mostly
+	// garbage not collected yet, and says little about growth).
+	router.on('GET', /^\/api\/host\/memory\/?$/, async ({ user, url }) => {
+		requireRole(user, 'admin');
+		if (url.searchParams.get('gc') === '1') fullGc();
+		const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+		return { pid: process.pid, rss, heapTotal, heapUsed, external, arrayBuffers, success: true };
 	}, { auth: true });
 
 	// The cluster's instances (`npm start -- --instances N`), and a rolling restart of one: stop takes it
