@@ -14,8 +14,9 @@ const HANDLED = { status: 200, body: { status: 'handled' } };
  * @typedef {{ ticketId: string, text: string, at: number }} Delivery
  */
 
-export async function startBenchHost() {
-	const host = await startHostProcess({ args: ['--fresh'] });
+/** @param {{ instances?: number }} [opts] instances: a cluster of that many (requests round robin over them) */
+export async function startBenchHost({ instances = 1 } = {}) {
+	const host = await startHostProcess({ args: ['--fresh', ...(instances > 1 ? ['--instances', String(instances)] : [])] });
 	if (host.remote) throw new Error('the bench reads the host\'s bridge counters: run it against the development host, not E2E_URL');
 	const auth = await login(host.url);
 	const receiver = await startReceiver();
@@ -99,6 +100,9 @@ export async function startBenchHost() {
 
 	await setAppSettings(host.url, auth, host.appId, { app_secret: SECRET });
 	await waitFor(async () => (await request(`${base}/secret.check`, { headers: rapidPro })).status === 204, { what: 'the App Secret to apply' });
+	// The sweep Rocket.Chat runs at startup (its first run looks back 20 minute slots) ends before anything is counted.
+	const sweepCursor = 'misc:tickets:cursor:sweep';
+	await waitFor(async () => (await request(`${host.url}/api/host/stats?association=${sweepCursor}`, { headers: auth.headers })).json?.apps?.[host.appId]?.associations?.[sweepCursor] === 1, { timeoutMs: 30000, what: 'the startup sweep' });
 	expectStatus(await request(`${base}/settings`, { method: 'PUT', headers: rapidPro, json: { webhook: { url: `${receiver.url}/mr/tickets/types/rocketchat/event_callback/5e1f0d8b-0000-4000-8000-000000000001` } } }), 204, 'PUT /settings');
 	return bench;
 }

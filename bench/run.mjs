@@ -1,5 +1,6 @@
 // @ts-check
-// `npm run bench [-- --quick] [-- --out file]` (or `-- --soak`, see bench/soak.mjs; `-- --stall`, bench/stall.mjs): starts the development host
+// `npm run bench [-- --quick] [-- --out file]` (or `-- --soak`, see bench/soak.mjs; `-- --stall`, bench/stall.mjs;
+// `-- --cluster`, bench/cluster.mjs): starts the development host
 // (`host/cli.mjs --fresh`) and measures, over HTTP as RapidPro and an agent
 // do, each operation's latency, throughput at 1 and 16 clients and host
 // (bridge) calls; then the same operations with many open tickets, and the
@@ -135,6 +136,12 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 			const r = await measureStall();
 			console.log(`stall: the poisoned request got ${r.poisonedStatus}; the runtime answered again after ${Math.round(r.outageMs / 1000)} s` +
 				`${r.restarted ? ' (restarted by the engine)' : ''}; an agent message sent meanwhile was ${r.messageDuringOutage}`);
+		} else if (flag('--cluster')) {
+			// `npm run bench -- --cluster [--quick]`: 1 instance vs a cluster of 2 (bench/cluster.mjs).
+			const { clusterThroughput, formatCluster } = await import('./cluster.mjs');
+			const r = await clusterThroughput({ quick: !!flag('--quick') });
+			if (typeof out === 'string') fs.writeFileSync(path.resolve(out), `${JSON.stringify(r, null, 2)}\n`);
+			console.log(formatCluster(r));
 		} else if (flag('--soak')) {
 			// `npm run bench -- --soak [--seconds N] [--clients N] [--agents N] [--instances N] [--sample-seconds N]`: the load test (bench/soak.mjs).
 			const { soak } = await import('./soak.mjs');
@@ -146,8 +153,16 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 			});
 			process.exitCode = result.problems.length ? 1 : 0;
 		} else {
-			const results = await runBench({ quick: !!flag('--quick'), ...(typeof out === 'string' && { out: path.resolve(out) }) });
+			const file = typeof out === 'string' ? path.resolve(out) : path.join(HERE, 'results.json');
+			const results = await runBench({ quick: !!flag('--quick'), out: file });
 			console.log(formatResults(results));
+			if (!flag('--quick')) {
+				// A full run also sets 1 instance against a cluster of 2 (its own two hosts, after the main one).
+				const { clusterThroughput, formatCluster } = await import('./cluster.mjs');
+				results.cluster = await clusterThroughput();
+				fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+				console.log(formatCluster(results.cluster));
+			}
 		}
 	} catch (e) {
 		console.error(`bench: ${/** @type {any} */ (e)?.stack || e}`);

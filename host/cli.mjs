@@ -1,5 +1,5 @@
 // @ts-check
-// `npm start [-- --fresh] [-- --config file]`: packages the app when its zip is
+// `npm start [-- --fresh] [-- --config file] [-- --instances N]`: packages the app when its zip is
 // stale, starts the host on 127.0.0.1:${PORT:-3000}, installs/enables the app
 // (or keeps the installed one, updated when the zip changed) and prints what
 // to give RapidPro. Env: PORT, DATA_DIR, HOST_CONFIG, ADMIN_USER, ADMIN_PASSWORD,
@@ -33,6 +33,9 @@ const dataDir = path.resolve(process.env.DATA_DIR || path.join(ROOT, '.host-data
 const configFile = /** @type {string|undefined} */ (flag('--config')) || process.env.HOST_CONFIG;
 const adminUser = process.env.ADMIN_USER || 'admin';
 const adminPassword = process.env.ADMIN_PASSWORD || 'admin';
+/** Rocket.Chat instances over the one store, behind the one port (host/cluster.mjs). */
+const instances = flag('--instances') === undefined ? 1 : Number(flag('--instances'));
+if (!Number.isInteger(instances) || instances < 1 || instances > 8) fail('--instances takes a number from 1 to 8');
 
 let zip;
 if (!process.env.HOST_NO_INSTALL) try {
@@ -46,7 +49,7 @@ if (!process.env.HOST_NO_INSTALL) try {
 let host;
 try {
 	// HOST_NO_INSTALL=1: start without installing dist/ (e.g. to test `rc-apps deploy`).
-	host = await startHost({ port, dataDir, fresh: !!flag('--fresh'), configFile, appZip: process.env.HOST_NO_INSTALL ? undefined : zip, adminUser, adminPassword });
+	host = await startHost({ port, dataDir, fresh: !!flag('--fresh'), configFile, instances, appZip: process.env.HOST_NO_INSTALL ? undefined : zip, adminUser, adminPassword });
 } catch (e) {
 	const err = /** @type {any} */ (e);
 	if (err.code === 'EADDRINUSE') fail(`port ${port} is in use (set PORT to use another)`);
@@ -57,6 +60,7 @@ try {
 }
 
 console.log(`host: ready at ${host.url} (Rocket.Chat 7.10.0 REST surface, data in ${path.relative(process.cwd(), dataDir) || '.'})`);
+if (instances > 1) console.log(`host: ${instances} instances behind the one port (round robin; X-Instance: k picks one)`);
 console.log(host.appId ? `host: RapidPro base URL: ${host.url}/api/apps/public/${host.appId}` : 'host: no app installed yet (deploy one with rc-apps deploy)');
 console.log(`host: admin log-in: ${adminUser} / ${adminPassword}`);
 

@@ -156,7 +156,7 @@ export function holdRuntimes(manager) {
 		controller.__hostStopping = true;
 		// 'stopped' is the state in which the liveness manager lets an exit be (LivenessManager.handleExit).
 		controller.state = 'stopped';
-		controller.livenessManager?.stop();
+		controller.livenessManager?.stop?.(); // 1.53.1 has none
 		const child = controller.deno;
 		if (!child || child.exitCode !== null || child.signalCode !== null) controller.__hostAbort(new Error('the app\'s runtime is gone'));
 	}

@@ -4,23 +4,18 @@
 // Rocket.Chat's REST paths. See host/README.md.
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { AppManager } from './bridges/engine.mjs';
-import { HostBridges } from './bridges/HostBridges.mjs';
 import { BridgeCounters } from './counters.mjs';
 import { loadConfig } from './config.mjs';
 import { Store } from './store.mjs';
-import { HostMetadataStorage } from './storage/MetadataStorage.mjs';
-import { HostSourceStorage } from './storage/SourceStorage.mjs';
 import { HostLogStorage } from './storage/LogStorage.mjs';
 import { Users } from './chat/Users.mjs';
 import { Visitors } from './chat/Visitors.mjs';
 import { Rooms } from './chat/Rooms.mjs';
 import { Messages } from './chat/Messages.mjs';
 import { Uploads } from './chat/Uploads.mjs';
-import { Omnichannel } from './chat/Omnichannel.mjs';
-import { holdRuntimes, prepareDenoEnvironment, stopRuntimes, useHostDenoConfig } from './runtime.mjs';
+import { holdRuntimes, prepareDenoEnvironment } from './runtime.mjs';
+import { Cluster } from './cluster.mjs';
+import { GRACE_MS } from './instance.mjs';
 import { installApp } from './apps.mjs';
 import { Router } from './http/router.mjs';
 import { registerSession } from './http/routes/session.mjs';
@@ -34,12 +29,10 @@ import { registerHostStorage } from './http/routes/hostStorage.mjs';
 import { registerSimulator } from './http/routes/simulator.mjs';
 import { registerWeb } from './http/routes/web.mjs';
 
-/** How long a shutdown waits for requests in flight before it cuts them. */
-const GRACE_MS = 1000;
-
 /**
- * Starts the host. The AppManager is a singleton per process: one host per process.
- * @param {{ port?: number, host?: string, dataDir?: string, fresh?: boolean, configFile?: string,
+ * Starts the host: `instances` Rocket.Chat instances (each its own AppManager and app runtimes)
+ * over one store, behind one port (see cluster.mjs). One host per process.
+ * @param {{ port?: number, host?: string, dataDir?: string, fresh?: boolean, configFile?: string, instances?: number,
  *   appZip?: string, adminUser?: string, adminPassword?: string, log?: (line: string) => void }} [opts]
  *   appZip: installs this zip (or updates the installed app when the zip differs).
  */
@@ -49,6 +42,7 @@ export async function startHost({
 	dataDir = '.host-data',
 	fresh = false,
 	configFile,
+	instances = 1,
 	appZip,
 	adminUser = 'admin',
 	adminPassword = 'admin',
@@ -67,29 +61,21 @@ export async function startHost({
 	await rooms.migrate();
 	const messages = new Messages(store);
 	const uploads = new Uploads(store);
-	const omni = new Omnichannel({ store, users, visitors, rooms, messages, uploads, config, log });
 
-	const bridges = new HostBridges({ store, omni, config, log, counters, siteUrl: () => url });
 	let appNames = {};
 	const logStorage = new HostLogStorage({ print: log, appName: (id) => appNames[id] || id });
-	const tempFilePath = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-host-'));
-
-	// AppManager refuses a second instance in one process; clear a closed one's.
-	if (/** @type {any} */ (AppManager).Instance?.__hostClosed) /** @type {any} */ (AppManager).Instance = undefined;
-	const metadataStorage = new HostMetadataStorage(store);
-	const manager = new AppManager({
-		bridges,
-		metadataStorage,
-		sourceStorage: new HostSourceStorage(store),
-		logStorage,
-		tempFilePath,
-	});
-	useHostDenoConfig(manager);
-	omni.manager = manager;
-	await bridges.raw.SchedulerBridge.load();
+	const cluster = new Cluster({ store, users, visitors, rooms, messages, uploads, config, counters, logStorage, log, siteUrl: () => url }, instances);
+	const [first] = cluster.instances;
+	await first.start({ load: false });
 
 	// HTTP first (bound to the port) so a taken port fails before the app loads.
-	const ctx = { manager, store, omni, users, visitors, rooms, messages, uploads, bridges, counters, logStorage, log, url: () => url };
+	// What the routes use; manager, omni and bridges are the serving instance's.
+	const ctx = {
+		store, users, visitors, rooms, messages, uploads, counters, logStorage, log, cluster, url: () => url,
+		get manager() { return cluster.here().manager; },
+		get omni() { return cluster.here().omni; },
+		get bridges() { return cluster.here().bridges; },
+	};
 	const router = new Router({ authenticate: (id, token) => users.authenticate(id, token), log });
 	registerSession(router, ctx);
 	registerAppEndpoints(router, ctx);
@@ -101,7 +87,17 @@ export async function startHost({
 	registerHostStorage(router, ctx);
 	registerSimulator(router, ctx);
 	registerWeb(router);
-	const server = http.createServer((req, res) => router.handle(req, res));
+	const server = http.createServer((req, res) => {
+		let instance;
+		try {
+			instance = cluster.pick(req.headers);
+		} catch (e) {
+			const { status = 500, message } = /** @type {any} */ (e);
+			res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ success: false, error: message }));
+			return;
+		}
+		cluster.run(instance, () => router.handle(req, res));
+	});
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, hostname, () => resolve(undefined));
@@ -119,27 +115,24 @@ export async function startHost({
 	const close = async () => {
 		if (closed) return;
 		closed = true;
-		holdRuntimes(manager);
-		bridges.raw.SchedulerBridge.stop();
+		const running = cluster.instances.filter((i) => i.running);
+		for (const instance of running) holdRuntimes(instance.manager);
+		for (const instance of running) instance.bridges.raw.SchedulerBridge.stop();
 		const serverClosed = new Promise((resolve) => server.close(() => resolve(undefined)));
 		server.closeIdleConnections();
 		let timer;
 		const grace = new Promise((resolve) => (timer = setTimeout(resolve, GRACE_MS)));
-		await Promise.race([serverClosed.then(() => omni.settle()), grace]);
+		await Promise.race([serverClosed.then(() => Promise.all(running.map((i) => i.omni.settle()))), grace]);
 		clearTimeout(timer);
 		server.closeAllConnections();
-		await stopRuntimes(manager);
-		await omni.settle();
-		metadataStorage.closing = true; // see HostMetadataStorage.update: nothing the shutdown does is stored
-		/** @type {any} */ (manager).__hostClosed = true;
+		await Promise.all(running.map((i) => i.stop({ grace: 0 })));
 		await store.close();
-		fs.rmSync(tempFilePath, { recursive: true, force: true });
 	};
 
+	const { manager } = first;
 	try {
-		await manager.load();
+		await first.loadApps();
 		for (const app of await manager.get()) appNames[app.getID()] = app.getName();
-		await manager.enableAll();
 		let appId = (await manager.get())[0]?.getID();
 		if (appZip) {
 			const zip = fs.readFileSync(appZip);
@@ -161,7 +154,14 @@ export async function startHost({
 			}
 			if (lifecycleError(appId)) throw new Error(`app failed to load: it threw in ${lifecycleError(appId)}`);
 		}
-		return { url, appId, close, counters, manager, store, omni, bridges: bridges.raw, logStorage, users, rooms, visitors, messages, settle: () => omni.settle() };
+		// The other instances boot once the app is installed, as servers joining a cluster do.
+		for (const instance of cluster.instances.slice(1)) await instance.start();
+		return {
+			url, appId, close, counters, manager, store, logStorage, users, rooms, visitors, messages, cluster,
+			omni: first.omni,
+			bridges: first.bridges.raw,
+			settle: () => Promise.all(cluster.instances.map((i) => i.omni.settle())),
+		};
 	} catch (e) {
 		await close().catch(() => {});
 		throw e;

@@ -40,7 +40,7 @@ const UNSUPPORTED = [
 export class HostBridges extends bridges.AppBridges {
 	/**
 	 * @param {{ store: any, omni: any, config: any, siteUrl: () => string, log: (l: string) => void,
-	 *   counters: import('../counters.mjs').BridgeCounters }} ctx
+	 *   counters: import('../counters.mjs').BridgeCounters, instance?: any }} ctx instance: the cluster instance these serve
 	 */
 	constructor(ctx) {
 		super();
@@ -59,7 +59,7 @@ export class HostBridges extends bridges.AppBridges {
 			UploadBridge: new HostUploadBridge(ctx),
 			UserBridge: new HostUserBridge(ctx),
 			AppActivationBridge: new HostAppActivationBridge(ctx),
-			AppDetailChangesBridge: new HostAppDetailChangesBridge(),
+			AppDetailChangesBridge: new HostAppDetailChangesBridge(ctx),
 			InternalBridge: new HostInternalBridge(ctx),
 			InternalFederationBridge: new HostInternalFederationBridge(ctx),
 			ListenerBridge: new HostListenerBridge(ctx),

@@ -46,11 +46,14 @@ export class HostSchedulerBridge extends bridges.SchedulerBridge {
 	 * restart: another start takes them once the lock lifetime has passed.
 	 */
 	async stop() {
+		this.stopped = true;
 		await this.scheduler.stop({ unlock: false });
 		this.isConnected = false;
 	}
 
 	async startScheduler() {
+		// A stopped instance's scheduler stays stopped: an app call still running there must not start it again.
+		if (this.stopped) throw new Error('the scheduler of a stopped instance');
 		if (!this.isConnected) {
 			await this.scheduler.start();
 			this.isConnected = true;

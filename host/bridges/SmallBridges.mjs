@@ -31,9 +31,18 @@ export class HostAppActivationBridge extends bridges.AppActivationBridge {
 	async actionsChanged() {}
 }
 
+// Rocket.Chat: apps/meteor/app/apps/server/bridges/details.ts onAppSettingsChange (7.x/8.x) hands a saved
+// setting to the notifier, which broadcasts `apps.settingUpdated` to every instance of the cluster
+// (apps/meteor/ee/server/apps/communication/websockets.ts AppServerNotifier.appSettingsChange).
 export class HostAppDetailChangesBridge extends bridges.AppDetailChangesBridge {
-	onAppSettingsChange() {
-		// Rocket.Chat pushes the change to its clients; nobody listens here.
+	/** @param {{ instance?: any }} [ctx] */
+	constructor({ instance } = {}) {
+		super();
+		this.instance = instance;
+	}
+
+	onAppSettingsChange(appId, setting) {
+		this.instance?.shared.broadcast(this.instance, 'apps.settingUpdated', appId, setting);
 	}
 }
 

@@ -27,10 +27,10 @@ function call(method, url, secret, json) {
 }
 
 export class Simulator {
-	/** @param {{ url: () => string, manager: any, log: (line: string) => void }} deps */
+	/** @param {{ url: () => string, manager: () => any, log: (line: string) => void }} deps manager: the serving instance's */
 	constructor({ url, manager, log }) {
 		this.url = url;
-		this.manager = manager;
+		this.managerOf = manager;
 		this.log = log;
 		this.secret = '';
 		this.appId = '';
@@ -67,7 +67,7 @@ export class Simulator {
 
 	/** The app RapidPro talks to: the one with a `app_secret` setting (the Tickets app), else the first. */
 	async findApp() {
-		const apps = await this.manager.get();
+		const apps = await this.managerOf().get();
 		return apps.find((a) => a.getStorageItem().settings?.app_secret) || apps[0];
 	}
 
@@ -83,7 +83,7 @@ export class Simulator {
 		const secret = rapidProSecret();
 		const setting = app.getStorageItem().settings.app_secret;
 		if (!setting) return { ok: false, error: `${app.getName()} has no app_secret setting` };
-		await this.manager.getSettingsManager().updateAppSetting(this.appId, { ...setting, value: secret });
+		await this.managerOf().getSettingsManager().updateAppSetting(this.appId, { ...setting, value: secret });
 		this.secret = secret;
 		// The app reads its settings within a few seconds of a change: RapidPro's check is retried until then.
 		let check;

@@ -29,9 +29,25 @@ export class HostLogStorage extends AppLogStorage {
 			if (entry.severity === 'debug' && !process.env.HOST_DEBUG) continue;
 			const args = Array.isArray(entry.args) ? entry.args : [entry.args];
 			const text = args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 6, breakLength: Infinity }))).join(' ').replace(/\s*\n\s*/g, ' ');
-			this.print(`[app ${this.appName(logEntry.appId)}] ${String(entry.severity || 'log').toUpperCase()} ${logEntry.method}: ${text}`);
+			const where = logEntry.instanceId ? ` @${logEntry.instanceId}` : '';
+			this.print(`[app ${this.appName(logEntry.appId)}${where}] ${String(entry.severity || 'log').toUpperCase()} ${logEntry.method}: ${text}`);
 		}
 		return logEntry;
+	}
+
+	/**
+	 * This storage as one cluster instance's engine sees it: the entries it stores carry
+	 * `instanceId` (Rocket.Chat's app logs record the instance too), printed as `[app Tickets @2]`.
+	 * @param {number} instanceId
+	 */
+	forInstance(instanceId) {
+		return new Proxy(this, {
+			get: (target, prop) => {
+				if (prop === 'storeEntries') return (logEntry) => target.storeEntries({ ...logEntry, instanceId });
+				const value = Reflect.get(target, prop);
+				return typeof value === 'function' ? value.bind(target) : value;
+			},
+		});
 	}
 
 	/** Flat list of {appId, method, severity, args, timestamp}: handy in tests. */

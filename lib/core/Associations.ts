@@ -15,9 +15,21 @@ export const Keys = {
     /** Only on a visitor's open tickets (closed ones drop it). */
     openVisitor: (token: string) => misc(`tickets:open-visitor:${token}`),
     room: (roomId: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId),
-    /** Kind markers: an open ticket and a recently closed one carry different markers, so each set is read by key. */
-    openTickets: () => misc('tickets:kind:open'),
-    closedTickets: () => misc('tickets:kind:closed'),
+    /** Every open ticket: read only to count them for the admin's status (the jobs read buckets, never this). */
+    openTickets: () => misc('tickets:open'),
+    /** The open tickets of one bucket (`bucketOf` in lib/tickets/TicketLayout.ts): the reconcile job reads one at a time. */
+    openBucket: (bucket: number) => misc(`tickets:open-bucket:${bucket}`),
+    /** The closed tickets marked closed in one minute (`slotOf`): the sweep removes a whole slot once its grace is over. */
+    closedSlot: (slot: number) => misc(`tickets:closed-at:${slot}`),
+    /**
+     * The flat kind markers of tickets stored by 1.0, before buckets and slots. Nothing is written
+     * under them any more: the sweep moves the open ones to buckets and removes the closed ones.
+     */
+    legacyOpenTickets: () => misc('tickets:kind:open'),
+    legacyClosedTickets: () => misc('tickets:kind:closed'),
+    /** Where the reconcile job and the sweep carry on from, one record each. */
+    reconcileCursor: () => misc('tickets:cursor:reconcile'),
+    sweepCursor: () => misc('tickets:cursor:sweep'),
     /** Webhook events waiting for delivery, all of them and per ticket. */
     anyPending: () => misc('tickets:outbox:pending'),
     pendingFor: (ticketId: string) => misc(`tickets:outbox:ticket:${ticketId}`),

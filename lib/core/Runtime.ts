@@ -4,6 +4,7 @@ import { readConfig } from '../../settings/readConfig';
 import { Outbox } from '../delivery/Outbox';
 import { TtlCache } from './TtlCache';
 import { readWebhookUrl } from '../delivery/WebhookSettings';
+import { sleep as realSleep } from './Sleep';
 
 const SETTINGS_TTL_MS = 5000;
 
@@ -17,7 +18,12 @@ export class Runtime {
     private readonly webhookUrl$ = new TtlCache<string | undefined>(SETTINGS_TTL_MS);
     private readonly siteUrl$ = new TtlCache<string>(SETTINGS_TTL_MS * 12);
 
-    constructor(public readonly appId: string, public readonly logger: ILogger, public readonly now: () => number = Date.now) {}
+    constructor(
+        public readonly appId: string,
+        public readonly logger: ILogger,
+        public readonly now: () => number = Date.now,
+        private readonly sleep: (ms: number) => Promise<void> = realSleep,
+    ) {}
 
     public config(read: IRead): Promise<AppConfig> {
         return this.config$.get(() => readConfig(read));
@@ -57,6 +63,7 @@ export class Runtime {
             http,
             logger,
             now: this.now,
+            sleep: this.sleep,
             target: async () => {
                 const [config, url] = await Promise.all([this.config(read), this.webhookUrl(read)]);
                 return { url, secret: config.secret, timeoutMs: config.requestTimeoutMs };

@@ -36,6 +36,7 @@ export interface OutboxDeps {
     logger: ILogger;
     target: () => Promise<DeliveryTarget>;
     now: () => number;
+    sleep: (ms: number) => Promise<void>;
 }
 
 /** Slack on top of the request timeout before an in-flight event is assumed abandoned by its sender. */
@@ -52,6 +53,20 @@ export interface DrainJob {
     at: number;
     token: string;
 }
+
+/**
+ * How long after its time in Rocket.Chat an event waits before it is sent.
+ * In a cluster each instance fires the events of the actions it ran, so an
+ * agent's two quick replies through two instances are handled by two app
+ * runtimes at once, and the later one may reach the queue first (seen: one
+ * runtime ~100 ms behind the other under load). An event is sent only once
+ * this has passed since its time, so an earlier event stored within it still
+ * goes first. It adds this much to an agent reply's way to RapidPro.
+ */
+export const ORDER_SETTLE_MS = 250;
+
+/** When an event may be sent (a time ahead of this clock counts from when it was stored). */
+const settledAt = (entry: OutboxEntry) => Math.min(entry.eventTime, entry.createdAt) + ORDER_SETTLE_MS;
 
 /** Held by the one delivery pass running at a time (any job, any instance). */
 export interface PassLease {
@@ -153,8 +168,15 @@ export class Outbox {
      * a delivery job is made sure of.
      */
     public async sendOwn(ticketId: string, mine: string): Promise<void> {
-        const { queue, job } = await this.read(ticketId);
-        const own = queue.filter((e) => e.id === mine)[0];
+        let { queue, job } = await this.read(ticketId);
+        let own = queue.filter((e) => e.id === mine)[0];
+        const settle = own ? settledAt(own) - this.deps.now() : 0;
+        if (own && queue[0] === own && settle > 0) {
+            // Heading the queue may only mean an earlier event is still on its way from another instance.
+            await this.deps.sleep(settle);
+            ({ queue, job } = await this.read(ticketId));
+            own = queue.filter((e) => e.id === mine)[0];
+        }
         if (!own) {
             return;
         }
@@ -258,9 +280,10 @@ export class Outbox {
     }
 
     /**
-     * When a pass may send this head: after its back-off; and for a fresh event
-     * that its creator neither sent nor deferred yet, once the creator must be
-     * done (looking again every second meanwhile, as it usually is at once).
+     * When a pass may send this head: after its back-off and ORDER_SETTLE_MS past
+     * its time; and for a fresh event that its creator neither sent nor deferred
+     * yet, once the creator must be done (looking again every second meanwhile,
+     * as it usually is at once).
      */
     private whenPassCan(head: OutboxEntry, target: DeliveryTarget): number {
         const now = this.deps.now();
@@ -268,7 +291,7 @@ export class Outbox {
         if (head.attempts === 0 && !head.deferred && inFlightUntil > now) {
             return Math.min(inFlightUntil, now + RECHECK_MS);
         }
-        return head.nextAttemptAt;
+        return Math.max(head.nextAttemptAt, settledAt(head));
     }
 
     /** Tickets with an event due now, the longest waiting first. */

@@ -2,7 +2,7 @@
 export const JobId = {
     /** A webhook delivery pass over every ticket with a due event: data `{ ticketId }` of the ticket that asked for it. */
     Deliver: 'tickets-deliver-webhooks',
-    /** Every minute: a delivery pass (for events whose job was lost), removes closed tickets past their grace period. */
+    /** Every minute: a delivery pass (for events whose job was lost), removes closed tickets past their grace period, moves tickets stored by 1.0. */
     Sweep: 'tickets-sweep',
     /** Posts the chatbot history into a new room: data `HistoryJobData`. */
     History: 'tickets-history',

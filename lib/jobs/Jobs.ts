@@ -4,10 +4,7 @@ import { historyJob } from '../history/HistoryJob';
 import { JobId, RECONCILE_INTERVAL, SWEEP_INTERVAL } from './JobIds';
 import { reconcileClosedRooms } from '../tickets/Reconcile';
 import { Runtime } from '../core/Runtime';
-import { TicketStore } from '../tickets/TicketStore';
-
-/** How long a closed ticket is kept so late agent messages and repeated /room.close still find it. */
-export const CLOSED_GRACE_MS = 10 * 60 * 1000;
+import { sweepTickets } from '../tickets/Sweep';
 
 /**
  * The scheduler jobs: webhook delivery passes, and the sweep that keeps
@@ -29,12 +26,9 @@ export function jobs(runtime: Runtime): Array<IProcessor> {
             startupSetting: { type: StartupType.RECURRING, interval: SWEEP_INTERVAL, skipImmediate: false },
             async processor(this: unknown, context: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) {
                 await runtime.outbox(read, modify, http, persis, runtime.loggerOf(this)).drainAll();
-                const store = new TicketStore(read.getPersistenceReader(), persis);
-                const cutoff = runtime.now() - CLOSED_GRACE_MS;
-                for (const ticket of await store.closedTickets()) {
-                    if ((ticket.closedAt || 0) < cutoff) {
-                        await store.remove(ticket);
-                    }
+                const swept = await sweepTickets(read.getPersistenceReader(), persis, runtime.now());
+                if (swept.legacy.moved + swept.legacy.removed > 0) {
+                    runtime.loggerOf(this).info(`upgrade: moved ${swept.legacy.moved} open tickets stored by 1.0 into buckets, removed ${swept.legacy.removed} closed ones`);
                 }
             },
         },

@@ -5,13 +5,17 @@ import { TicketStore } from '../tickets/TicketStore';
 import { hostOf } from '../core/Url';
 import { Status } from './StatusText';
 
-/** Gathers the admin's view of the integration from settings and persistence. */
+/**
+ * Gathers the admin's view of the integration from settings and persistence. The open count
+ * reads every open ticket: the admin asks for it now and then (never a schedule or RapidPro),
+ * and an exact number is what they ask for.
+ */
 export async function readStatus(runtime: Runtime, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<Status> {
     const outbox = runtime.outbox(read, modify, http, persis);
     const [config, webhookUrl, open, pending, failed] = await Promise.all([
         runtime.config(read),
         runtime.webhookUrl(read),
-        new TicketStore(read.getPersistenceReader(), persis).openTickets(),
+        new TicketStore(read.getPersistenceReader(), persis).countOpen(),
         outbox.pendingCount(),
         outbox.failed(),
     ]);
@@ -20,7 +24,7 @@ export async function readStatus(runtime: Runtime, read: IRead, modify: IModify,
     return {
         secretSet: config.secret !== '',
         webhookHost: webhookUrl ? hostOf(webhookUrl) : undefined,
-        openTickets: open.length,
+        openTickets: open,
         pending,
         failed: failed.length,
         lastFailure: last ? { type: last.payload.type, ticketId: last.ticketId, error: last.lastError || '' } : undefined,

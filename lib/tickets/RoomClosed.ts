@@ -27,7 +27,7 @@ export async function ticketRoomClosed(room: ILivechatRoom, a: Accessors, runtim
     const closedAt = room.closedAt ? new Date(room.closedAt).getTime() : runtime.now();
     const outbox = runtime.outbox(a.read, a.modify, a.http, a.persis, a.logger);
     const entryId = await outbox.add(closeRoomPayload(ticket.ticketId, ticket.visitor.token), closedAt, CLOSE_HOLD_MS);
-    await store.markClosed(ticket, closedAt);
+    await store.markClosed(ticket, closedAt, runtime.now());
     a.logger.info(`ticket ${ticket.ticketId} closed in Rocket.Chat`);
     await outbox.sendOwn(ticket.ticketId, entryId);
 }

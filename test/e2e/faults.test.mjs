@@ -30,8 +30,8 @@ describe('faults around the app', () => {
 	const agentStatus = (status, agentId) => http(`${host.url}/api/v1/livechat/agent.status`, { method: 'POST', headers: auth.headers, json: { status, ...(agentId && { agentId }) } });
 	const forTicket = (ticketId) => receiver.requests.filter((r) => r.json?.ticketId === ticketId);
 	const openTickets = async () => {
-		const stats = (await http(`${host.url}/api/host/stats?association=misc:tickets:kind:open`, { headers: auth.headers })).json;
-		return stats.apps[host.appId].associations['misc:tickets:kind:open'];
+		const stats = (await http(`${host.url}/api/host/stats?association=misc:tickets:open`, { headers: auth.headers })).json;
+		return stats.apps[host.appId].associations['misc:tickets:open'];
 	};
 
 	before(async () => {

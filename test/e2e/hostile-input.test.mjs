@@ -276,7 +276,7 @@ describe('hostile input through the host', () => {
 	let webhookUrl = '';
 
 	const openRooms = async () => (await http(`${host.url}/api/v1/livechat/rooms?open=true&count=1000`, { headers: auth.headers })).json.rooms;
-	const stats = async () => (await http(`${host.url}/api/host/stats?association=misc:tickets:kind:open&association=misc:tickets:kind:closed&association=misc:tickets:outbox:pending&association=misc:tickets:outbox:failed`, { headers: auth.headers })).json;
+	const stats = async () => (await http(`${host.url}/api/host/stats?association=misc:tickets:open&prefix=misc:tickets:closed-at:&association=misc:tickets:cursor:sweep&association=misc:tickets:outbox:pending&association=misc:tickets:outbox:failed`, { headers: auth.headers })).json;
 	/** What a request could have changed: open rooms, Rocket.Chat's records, the app's records (jobs and settings come and go by themselves). */
 	const state = async () => {
 		const rooms = (await openRooms()).map((r) => r._id).sort();
@@ -338,6 +338,8 @@ describe('hostile input through the host', () => {
 		known = { rid: room._id, visitorId: room.v._id };
 		// The history job of the new room reads the API once; wait so the state below is settled.
 		await waitFor(() => api.requests.length > 0, { what: 'the chatbot history request' });
+		// The sweep Rocket.Chat runs at startup stores its cursor (one record) at Agenda's first poll.
+		if (!host.remote) await waitFor(async () => (await stats()).apps[host.appId].associations['misc:tickets:cursor:sweep'] === 1, { what: 'the first sweep' });
 		stateBefore = await state();
 	});
 

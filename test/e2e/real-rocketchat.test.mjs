@@ -38,7 +38,7 @@ async function connectedHost(config) {
 		agentCloses: (rid, comment = 'done') => http(`${host.url}/api/v1/livechat/room.closeByUser`, { method: 'POST', headers: auth.headers, json: { rid, comment } }),
 		agentStatus: (status) => http(`${host.url}/api/v1/livechat/agent.status`, { method: 'POST', headers: auth.headers, json: { status } }),
 		webhooks: (type, ticketId) => receiver.requests.filter((r) => r.json?.type === type && r.json?.ticketId === ticketId),
-		openTickets: async () => (await get('/api/host/stats?association=misc:tickets:kind:open')).apps[host.appId].associations['misc:tickets:kind:open'],
+		openTickets: async () => (await get('/api/host/stats?association=misc:tickets:open')).apps[host.appId].associations['misc:tickets:open'],
 		stop: async () => {
 			await receiver.close();
 			await host.stop();

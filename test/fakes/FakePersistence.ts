@@ -109,6 +109,11 @@ export class FakePersistence implements IPersistence, IPersistenceRead {
         return this.having(associations).map((r) => copy(r.data) as unknown as T);
     }
 
+    /** Data of the records having an association whose `model:id` starts with `prefix` (no call counted). */
+    public peekPrefix<T = { [key: string]: unknown }>(prefix: string): Array<T> {
+        return this.records.filter((r) => r.keys.some((k) => k.startsWith(prefix))).map((r) => copy(r.data) as unknown as T);
+    }
+
     /** The association keys (`model:id`) of the records having every given association. */
     public keysOf(...associations: Array<RocketChatAssociationRecord>): Array<Array<string>> {
         return this.having(associations).map((r) => r.keys.slice());

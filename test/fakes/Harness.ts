@@ -19,6 +19,10 @@ import { SettingId } from '../../settings/SettingId';
 import { Clock } from './Clock';
 import { apiRequest, endpointInfo, handlerOf, Headers, Method, rapidProHeaders, SECRET } from './Requests';
 import { World } from './World';
+import { keyOf } from './FakePersistence';
+
+/** Closed tickets are filed by minute slot (`tickets:closed-at:<slot>`): any slot's key without the number. */
+const CLOSED_PREFIX = keyOf(Keys.closedSlot(0)).replace(/0$/, '');
 
 export const APP_ID = 'c93eb373-58a2-4a28-adf8-639985c36b5e';
 export const WEBHOOK_URL = 'https://rapidpro.example.com/mr/tickets/types/rocketchat/event_callback/2a2b5c1e-1111-4c4c-9d9d-000000000001';
@@ -61,7 +65,7 @@ export class Harness {
     }
 
     public restart(): void {
-        this.runtime = new Runtime(APP_ID, this.world.logger.asLogger(), this.clock.now);
+        this.runtime = new Runtime(APP_ID, this.world.logger.asLogger(), this.clock.now, this.clock.sleep);
         const app = fakeApp(this.world);
         this.endpoints = {
             secretCheck: new SecretCheckEndpoint(app, this.runtime),
@@ -141,7 +145,7 @@ export class Harness {
     }
 
     public tickets(): Array<Ticket> {
-        return this.world.persistence.peek<Ticket>(Keys.openTickets()).concat(this.world.persistence.peek<Ticket>(Keys.closedTickets()));
+        return this.world.persistence.peek<Ticket>(Keys.openTickets()).concat(this.world.persistence.peekPrefix<Ticket>(CLOSED_PREFIX));
     }
 
     public ticket(ticketId: string): Array<Ticket> {

@@ -31,14 +31,13 @@ function readAppUpload(req) {
 }
 
 export function registerApps(router, host) {
-	const { manager } = host;
 	const findApp = (id) => {
-		const app = manager.getOneById(id);
+		const app = host.manager.getOneById(id);
 		if (!app) throw new HttpError(404, `No App found by the id of: ${id}`);
 		return app;
 	};
 
-	router.on('GET', /^\/api\/apps\/?$/, async () => ({ apps: await Promise.all((await manager.get()).map(appJson)), success: true }), { auth: true });
+	router.on('GET', /^\/api\/apps\/?$/, async () => ({ apps: await Promise.all((await host.manager.get()).map(appJson)), success: true }), { auth: true });
 
 	const upload = async ({ req, user, params }) => {
 		requireRole(user, 'admin');
@@ -52,11 +51,11 @@ export function registerApps(router, host) {
 				throw new HttpError(400, 'Invalid permissions: not JSON');
 			}
 		}
-		const info = (await manager.getParser().unpackageApp(zip)).info;
+		const info = (await host.manager.getParser().unpackageApp(zip)).info;
 		if (params.id && params.id !== info.id) throw new HttpError(400, `App id mismatch: the zip holds ${info.id}`);
 		let result;
 		try {
-			result = await installApp(manager, host.logStorage, zip, { permissionsGranted, user: userToApp(user) });
+			result = await installApp(host.manager, host.logStorage, zip, { permissionsGranted, user: userToApp(user) });
 		} catch (e) {
 			host.log(`[host] installing ${info.name} failed: ${/** @type {any} */ (e)?.stack || e}`);
 			return new Reply(400, { success: false, status: 'error', error: `App failed to load: ${/** @type {any} */ (e)?.message || e}` });
@@ -69,7 +68,7 @@ export function registerApps(router, host) {
 	router.on('POST', /^\/api\/apps\/(?<id>[^/]+)\/?$/, upload, { auth: true, rawBody: true });
 
 	router.on('GET', /^\/api\/apps\/(?<id>[^/]+)\/?$/, async ({ params }) => {
-		const app = manager.getOneById(params.id);
+		const app = host.manager.getOneById(params.id);
 		if (!app) return new Reply(404, { success: false, error: `No App found by the id of: ${params.id}` });
 		return { app: await appJson(app), success: true };
 	}, { auth: true });
@@ -77,7 +76,7 @@ export function registerApps(router, host) {
 	// Rocket.Chat: apps/meteor/ee/server/apps/communication/rest.ts `:id/languages` (7.x/8.x): no log-in needed;
 	// the app's i18n files by language, which the admin UI uses for setting labels.
 	router.on('GET', /^\/api\/apps\/(?<id>[^/]+)\/languages\/?$/, async ({ params }) => {
-		const app = manager.getOneById(params.id);
+		const app = host.manager.getOneById(params.id);
 		if (!app) return new Reply(404, { success: false, error: `No App found by the id of: ${params.id}` });
 		return { languages: app.getStorageItem().languageContent || {}, success: true };
 	});
@@ -86,7 +85,7 @@ export function registerApps(router, host) {
 	// app's log entries (one per call into the app), newest first (`sort: {_updatedAt: -1}`), offset/count.
 	router.on('GET', /^\/api\/apps\/(?<id>[^/]+)\/logs\/?$/, async ({ params, query, user }) => {
 		requireRole(user, 'admin');
-		const app = manager.getOneById(params.id);
+		const app = host.manager.getOneById(params.id);
 		if (!app) return new Reply(404, { success: false, error: `No App found by the id of: ${params.id}` });
 		const offset = Math.max(0, Number(query.offset) || 0);
 		const count = Math.max(0, Number(query.count) || 50);
@@ -109,7 +108,7 @@ export function registerApps(router, host) {
 		for (const s of body.settings) {
 			if (!s || !known[s.id]) continue; // Rocket.Chat skips ids the app does not have
 			const setting = { ...known[s.id], value: s.value };
-			await manager.getSettingsManager().updateAppSetting(params.id, setting);
+			await host.manager.getSettingsManager().updateAppSetting(params.id, setting);
 			updated.push(setting);
 		}
 		return { updated, success: true };

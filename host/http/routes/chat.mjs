@@ -30,7 +30,7 @@ function readFileUpload(req) {
 }
 
 export function registerChat(router, host) {
-	const { omni, rooms, messages, uploads, users } = host;
+	const { rooms, messages, uploads, users } = host;
 
 	const roomForAgent = async (rid, user) => {
 		const room = await rooms.byId(rid);
@@ -53,7 +53,7 @@ export function registerChat(router, host) {
 		const m = body.message;
 		if (!m || !m.rid) throw new HttpError(400, 'The "message" parameter must be provided.');
 		await roomForAgent(m.rid, user);
-		const msg = await omni.sendMessage({ ...(m._id && { _id: m._id }), rid: m.rid, msg: m.msg || '', u: Users.brief(user), ...(m.attachments && { attachments: m.attachments }), ...(m.alias && { alias: m.alias }) });
+		const msg = await host.omni.sendMessage({ ...(m._id && { _id: m._id }), rid: m.rid, msg: m.msg || '', u: Users.brief(user), ...(m.attachments && { attachments: m.attachments }), ...(m.alias && { alias: m.alias }) });
 		return { message: msg, success: true };
 	}, { auth: true });
 

@@ -6,6 +6,7 @@ import { COLLECTIONS } from '../../store.mjs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { requireRole } from './session.mjs';
+import { HttpError } from '../router.mjs';
 
 /** @type {(() => void) | undefined} */
 let gc;
@@ -69,4 +70,38 @@ export function registerHostOnly(router, host) {
 		const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
 		return { pid: process.pid, rss, heapTotal, heapUsed, external, arrayBuffers, success: true };
 	}, { auth: true });
+
+	// The cluster's instances (`npm start -- --instances N`), and a rolling restart of one: stop takes it
+	// out of the rotation, gives its requests in flight a second and kills its runtimes; start boots it
+	// again (a new AppManager loading the stored apps) and puts it back once its apps are enabled.
+	const describe = async (i) => ({ id: i.id, running: i.running, runtimes: i.running ? await runtimePids(i.manager) : [] });
+	router.on('GET', /^\/api\/host\/instances\/?$/, async ({ user }) => {
+		requireRole(user, 'admin');
+		return { instances: await Promise.all(host.cluster.instances.map(describe)), success: true };
+	}, { auth: true });
+
+	router.on('POST', /^\/api\/host\/instances\/(?<id>[^/]+)\/(?<action>stop|start)\/?$/, async ({ user, params }) => {
+		requireRole(user, 'admin');
+		const id = Number(params.id);
+		if (!Number.isInteger(id) || id < 1 || id > host.cluster.instances.length) {
+			throw new HttpError(400, `No instance ${params.id}: the host runs instances 1 to ${host.cluster.instances.length}`);
+		}
+		const instance = host.cluster.instances[id - 1];
+		if (params.action === 'stop') {
+			if (!instance.running) throw new HttpError(409, `Instance ${id} is already stopped`);
+			if (host.cluster.instances.filter((i) => i.running).length === 1) throw new HttpError(409, `Instance ${id} is the only one running`);
+			await instance.stop();
+		} else {
+			if (instance.running) throw new HttpError(409, `Instance ${id} is already running`);
+			await instance.start();
+		}
+		return { instance: await describe(instance), success: true };
+	}, { auth: true });
+}
+
+/** The pids of an instance's app runtimes (Deno subprocesses). */
+async function runtimePids(manager) {
+	return (await manager.get())
+		.map((app) => (app.getRuntimeController?.() ?? app.getDenoRuntime?.())?.deno?.pid) // 1.62.0, 1.53.1
+		.filter(Boolean);
 }

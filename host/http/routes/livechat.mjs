@@ -5,7 +5,7 @@ import { HttpError } from '../router.mjs';
 import { requireRole } from './session.mjs';
 
 export function registerLivechat(router, host) {
-	const { omni, rooms, users, visitors } = host;
+	const { rooms, users, visitors } = host;
 
 	router.on('GET', /^\/api\/v1\/livechat\/rooms\/?$/, async ({ query, user }) => {
 		requireRole(user, 'livechat-agent');
@@ -23,7 +23,7 @@ export function registerLivechat(router, host) {
 	// The departments (the host's come from its config), paginated as Rocket.Chat answers them.
 	router.on('GET', /^\/api\/v1\/livechat\/department\/?$/, async ({ query, user }) => {
 		requireRole(user, 'livechat-agent');
-		const all = (omni.deps.config.departments || []).map((d) => ({ _id: d._id, name: d.name, enabled: d.enabled !== false }));
+		const all = (host.omni.deps.config.departments || []).map((d) => ({ _id: d._id, name: d.name, enabled: d.enabled !== false }));
 		const offset = Math.max(0, Number(query.offset) || 0);
 		const count = Math.max(0, Number(query.count) || 50);
 		const departments = all.slice(offset, offset + count);
@@ -48,7 +48,7 @@ export function registerLivechat(router, host) {
 		const status = body.status || (agent.statusLivechat === 'available' ? 'not-available' : 'available');
 		if (status !== 'available' && status !== 'not-available') throw new HttpError(400, 'Invalid status');
 		await users.save({ ...agent, statusLivechat: status });
-		if (status === 'available') await omni.routeQueued();
+		if (status === 'available') await host.omni.routeQueued();
 		return { status, success: true };
 	}, { auth: true });
 
@@ -57,7 +57,7 @@ export function registerLivechat(router, host) {
 		const room = await rooms.byId(body.rid);
 		if (!room || room.t !== 'l') throw new HttpError(400, 'error-invalid-room');
 		if (!room.open) throw new HttpError(400, 'error-room-already-closed');
-		await omni.closeRoom(room, { user, comment: body.comment });
+		await host.omni.closeRoom(room, { user, comment: body.comment });
 		return { success: true };
 	}, { auth: true });
 
@@ -68,7 +68,7 @@ export function registerLivechat(router, host) {
 		if (!room || room.v?._id !== visitor._id) throw new HttpError(400, 'invalid-room');
 		if (!room.open) throw new HttpError(400, 'room-closed');
 		const comment = 'Closed by visitor';
-		await omni.closeRoom(room, { visitor, comment });
+		await host.omni.closeRoom(room, { visitor, comment });
 		return { rid: room._id, comment, success: true };
 	});
 
@@ -83,7 +83,7 @@ export function registerLivechat(router, host) {
 		try {
 			visitor = await visitors.register(
 				{ token: v.token, name: v.name || undefined, username: v.username || undefined, email: v.email || undefined, phone: v.phone || undefined, department: v.department || undefined },
-				(idOrName) => omni.department(idOrName),
+				(idOrName) => host.omni.department(idOrName),
 			);
 		} catch (e) {
 			// registerGuest's Meteor errors ("error-x: text") come out as the REST API shows them: "text [error-x]".
@@ -91,7 +91,7 @@ export function registerLivechat(router, host) {
 			if (type) throw new HttpError(400, `${text} [${type}]`, { errorType: type });
 			throw e;
 		}
-		const fields = (v.customFields || []).filter((f) => omni.customField(f.key) && (omni.customField(f.key).scope || 'visitor') === 'visitor');
+		const fields = (v.customFields || []).filter((f) => host.omni.customField(f.key) && (host.omni.customField(f.key).scope || 'visitor') === 'visitor');
 		if (fields.length) {
 			visitor.livechatData = { ...(visitor.livechatData || {}) };
 			for (const { key, value, overwrite } of fields) if (overwrite || visitor.livechatData[key] === undefined) visitor.livechatData[key] = value;

@@ -40,7 +40,7 @@ async function step(fn) {
 }
 
 export function registerSimulator(router, host) {
-	const sim = new Simulator({ url: host.url, manager: host.manager, log: host.log });
+	const sim = new Simulator({ url: host.url, manager: () => host.manager, log: host.log });
 	const P = '\\/api\\/host\\/simulator';
 	const admin = (fn) => async (ctx) => {
 		requireRole(ctx.user, 'admin');

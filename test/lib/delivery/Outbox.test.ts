@@ -2,7 +2,7 @@
 import { Keys } from '../../../lib/core/Associations';
 import { JobId } from '../../../lib/jobs/JobIds';
 import { jobs } from '../../../lib/jobs/Jobs';
-import { DeliveryTarget, Outbox, OutboxEntry } from '../../../lib/delivery/Outbox';
+import { DeliveryTarget, ORDER_SETTLE_MS, Outbox, OutboxEntry } from '../../../lib/delivery/Outbox';
 import { RETRY_WINDOW_MS } from '../../../lib/delivery/RetryPolicy';
 import { Runtime } from '../../../lib/core/Runtime';
 import { agentMessagePayload, closeRoomPayload, WebhookPayload } from '../../../lib/delivery/WebhookPayloads';
@@ -21,9 +21,9 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
     let outbox: Outbox;
 
     /** A new Outbox over the same world, as another request, job or instance would build it. */
-    const anotherOutbox = () => new Outbox({
+    const anotherOutbox = (sleep: (ms: number) => Promise<void> = clock.sleep) => new Outbox({
         reader: world.persistence, persis: world.persistence, scheduler: world.scheduler, http: world.httpFake,
-        logger: world.logger.asLogger(), target: async () => target, now: clock.now,
+        logger: world.logger.asLogger(), target: async () => target, now: clock.now, sleep,
     });
     /** Queued events (the queue key may also hold bookkeeping records, such as the ticket's job marker). */
     const pending = () => world.persistence.peek<OutboxEntry>(Keys.anyPending()).filter((e) => e.payload !== undefined);
@@ -32,7 +32,7 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
     const deliverJobs = () => world.scheduler.jobs(JobId.Deliver);
     /** Runs the delivery jobs due now with the processor the app registers, as Rocket.Chat's scheduler would (after a restart too). */
     const runDueJobs = async () => {
-        const runtime = new Runtime('app', world.logger.asLogger(), clock.now);
+        const runtime = new Runtime('app', world.logger.asLogger(), clock.now, clock.sleep);
         const deliver = jobs(runtime).filter((p) => p.id === JobId.Deliver)[0];
         for (const job of world.scheduler.takeDue(clock.now())) {
             await deliver.processor(job.data || {}, world.read, world.modify, world.http, world.persis);
@@ -47,6 +47,42 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
         // the same target as settings, for the jobs run through a Runtime
         world.settings.app_secret = SECRET;
         void world.persistence.updateByAssociation(Keys.webhookSettings(), { url: URL, updatedAt: 0 }, true);
+    });
+
+    describe('order across instances (ORDER_SETTLE_MS)', () => {
+        it('holds a fresh head back until it has settled: an earlier event another instance stores meanwhile goes first', async () => {
+            const t0 = clock.now();
+            const other = anotherOutbox();
+            let earlier = '';
+            // While 'two' settles, the other instance's runtime, behind by 100 ms, stores the earlier 'one'.
+            const mine = anotherOutbox(async (ms) => {
+                earlier = await other.add(agent('T1', 'one'), t0 - 100);
+                clock.advance(ms);
+            });
+            await mine.enqueue(agent('T1', 'two'), t0);
+            expect(sent()).toEqual([]);
+            await other.sendOwn('T1', earlier);
+            await runDueJobs();
+            expect(sent()).toEqual(['T1:one', 'T1:two']);
+        });
+
+        it('sends an event whose time is already ORDER_SETTLE_MS past without waiting', async () => {
+            let slept = 0;
+            await anotherOutbox(async (ms) => void (slept += ms)).enqueue(agent('T1', 'late'), clock.now() - ORDER_SETTLE_MS);
+            expect(slept).toBe(0);
+            expect(sent()).toEqual(['T1:late']);
+        });
+
+        it('a pass sends no head before it has settled, and a head timed in the future waits no longer than ORDER_SETTLE_MS', async () => {
+            await outbox.add(agent('T1', 'fresh'), clock.now(), 1); // deferred, due at once
+            await outbox.add(agent('T2', 'from a clock ahead'), clock.now() + HOUR, 1);
+            clock.advance(1);
+            await anotherOutbox().drainAll();
+            expect(sent()).toEqual([]);
+            clock.advance(ORDER_SETTLE_MS);
+            await runDueJobs();
+            expect(sent().sort()).toEqual(['T1:fresh', 'T2:from a clock ahead']);
+        });
     });
 
     describe('delivery', () => {
@@ -139,9 +175,11 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             const start = clock.now();
             await outbox.enqueue(agent('T1', 'hello'), start);
             const [entry] = pending();
-            expect(entry).toEqual(expect.objectContaining({ attempts: 1, nextAttemptAt: start + 5 * SECOND }));
+            // The one attempt is made once the event has settled (ORDER_SETTLE_MS), the retry 5 s after it.
+            const retryAt = start + ORDER_SETTLE_MS + 5 * SECOND;
+            expect(entry).toEqual(expect.objectContaining({ attempts: 1, nextAttemptAt: retryAt }));
             expect(entry.lastError).toBeDefined();
-            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: start + 5 * SECOND, data: expect.objectContaining({ ticketId: 'T1' }) }]);
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: retryAt, data: expect.objectContaining({ ticketId: 'T1' }) }]);
             expect(world.logger.has('warn', 'T1')).toBe(true);
             expect(failed()).toEqual([]);
         });
@@ -346,7 +384,7 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
 
             clock.advance(MINUTE);
             await runDueJobs(); // a fresh Runtime and Outbox, over the same persisted world
-            await new Runtime('app', world.logger.asLogger(), clock.now).outbox(world.read, world.modify, world.http, world.persis).drainAll();
+            await new Runtime('app', world.logger.asLogger(), clock.now, clock.sleep).outbox(world.read, world.modify, world.http, world.persis).drainAll();
             // in order per ticket (a pass serves tickets side by side)
             expect(sent().filter((x) => x.includes('T1'))).toEqual(['T1:one', 'T1:one', 'close:T1']);
             expect(sent().filter((x) => x.includes('T2'))).toEqual(['T2:never tried']);
@@ -378,6 +416,9 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
 
             held.release(200);
             await running;
+            // 'two' and 'three' are that fresh: the pass leaves them to a job once they have settled.
+            clock.advance(ORDER_SETTLE_MS);
+            await runDueJobs();
             expect(sent()).toEqual(['T1:one', 'T1:one', 'T1:two', 'T1:three']);
             expect(pending()).toEqual([]);
         });
@@ -426,6 +467,7 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             await runDueJobs();
             held.release(200);
             await running;
+            clock.advance(ORDER_SETTLE_MS); // 'three' settles
             await runDueJobs();
             expect(sent()).toEqual(['T1:one', 'T1:one', 'T1:two', 'T1:three']);
             expect(pending()).toEqual([]);

@@ -1,7 +1,8 @@
 /// <reference types="jest" />
 import { StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 import { JobId, SWEEP_INTERVAL } from '../../../lib/jobs/JobIds';
-import { CLOSED_GRACE_MS, jobs } from '../../../lib/jobs/Jobs';
+import { jobs } from '../../../lib/jobs/Jobs';
+import { CLOSED_GRACE_MS } from '../../../lib/tickets/Sweep';
 import { MINUTE, SECOND } from '../../fakes/Clock';
 import { Harness } from '../../fakes/Harness';
 
@@ -38,9 +39,10 @@ describe('scheduler jobs', () => {
     });
 
     describe('sweep', () => {
-        it('removes closed tickets past the 10 minute grace period, keeping recent and open ones', async () => {
+        it('removes closed tickets past the 10 minute grace period (within the minute after), keeping recent and open ones', async () => {
             expect(CLOSED_GRACE_MS).toBe(10 * MINUTE);
             const h = new Harness();
+            await run(h, JobId.Sweep); // at startup, as Rocket.Chat runs it
             await h.openRoom('T-old', '1');
             await h.call('roomClose', 'get', { visitor: { token: '1' } });
             h.clock.advance(5 * MINUTE);
@@ -48,7 +50,10 @@ describe('scheduler jobs', () => {
             await h.call('roomClose', 'get', { visitor: { token: '2' } });
             await h.openRoom('T-open', '3');
 
-            h.clock.advance(5 * MINUTE + 1);
+            h.clock.advance(5 * MINUTE - 1);
+            await run(h, JobId.Sweep);
+            expect(h.tickets().map((t) => t.ticketId).sort()).toEqual(['T-old', 'T-open', 'T-recent']);
+            h.clock.advance(MINUTE + 1);
             await run(h, JobId.Sweep);
             expect(h.tickets().map((t) => t.ticketId).sort()).toEqual(['T-open', 'T-recent']);
         });
