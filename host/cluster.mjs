@@ -6,16 +6,9 @@
 // instances (Rocket.Chat: `api.broadcast`, delivered to every instance).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Instance } from './instance.mjs';
+import { HttpError } from './http/router.mjs';
 
 export const INSTANCE_HEADER = 'x-instance';
-
-/** A request the cluster cannot route: answered with its status and `{ error }`. */
-export class RouteError extends Error {
-	constructor(status, message) {
-		super(message);
-		this.status = status;
-	}
-}
 
 export class Cluster {
 	/**
@@ -36,10 +29,11 @@ export class Cluster {
 		return this.current.getStore() || this.instances.find((i) => i.running) || this.instances[0];
 	}
 
-	/** @param {number} id 1-based */
-	byId(id) {
-		const instance = this.instances[id - 1];
-		if (!instance) throw new RouteError(400, `No instance ${id}: the host runs instances 1 to ${this.instances.length}`);
+	/** @param {string | number} named 1-based, as a header or a path names it */
+	byId(named) {
+		const id = Number(named);
+		const instance = Number.isInteger(id) ? this.instances[id - 1] : undefined;
+		if (!instance) throw new HttpError(400, `No instance ${named}: the host runs instances 1 to ${this.instances.length}`);
 		return instance;
 	}
 
@@ -50,14 +44,12 @@ export class Cluster {
 	pick(headers) {
 		const named = headers[INSTANCE_HEADER];
 		if (named !== undefined) {
-			const id = Number(named);
-			if (!Number.isInteger(id)) throw new RouteError(400, `${INSTANCE_HEADER} must be an instance number, 1 to ${this.instances.length}`);
-			const instance = this.byId(id);
-			if (!instance.running) throw new RouteError(503, `Instance ${id} is stopped`);
+			const instance = this.byId(String(named));
+			if (!instance.running) throw new HttpError(503, `Instance ${instance.id} is stopped`);
 			return instance;
 		}
 		const running = this.instances.filter((i) => i.running);
-		if (!running.length) throw new RouteError(503, 'Every instance is stopped');
+		if (!running.length) throw new HttpError(503, 'Every instance is stopped');
 		return running[this.next++ % running.length];
 	}
 

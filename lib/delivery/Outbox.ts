@@ -59,9 +59,11 @@ export interface DrainJob {
  * In a cluster each instance fires the events of the actions it ran, so an
  * agent's two quick replies through two instances are handled by two app
  * runtimes at once, and the later one may reach the queue first (seen: one
- * runtime ~100 ms behind the other under load). An event is sent only once
- * this has passed since its time, so an earlier event stored within it still
- * goes first. It adds this much to an agent reply's way to RapidPro.
+ * runtime ~100 ms behind the other). An event is sent only once this has
+ * passed since its time, so an earlier event stored within it still goes
+ * first. It narrows the window, it does not close it: under heavy load a
+ * runtime was seen more than this behind (docs/cluster.md). It adds this much
+ * to an agent reply's way to RapidPro.
  */
 export const ORDER_SETTLE_MS = 250;
 

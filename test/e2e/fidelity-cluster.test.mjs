@@ -141,6 +141,9 @@ describe('cluster mode: several instances over one store', () => {
 		assert.deepEqual(served, { 1: 4, 2: 0 }, 'only instance 1 serves');
 		const last = await http(`${host.url}/api/host/instances/1/stop`, { method: 'POST', headers: auth.headers });
 		assert.equal(last.status, 409, 'the last running instance is not stopped');
+		const unknown = await http(`${host.url}/api/host/instances/9/stop`, { method: 'POST', headers: auth.headers });
+		assert.equal(unknown.status, 400);
+		assert.match(unknown.json.error, /No instance 9: the host runs instances 1 to 2/);
 
 		const start = await http(`${host.url}/api/host/instances/2/start`, { method: 'POST', headers: auth.headers });
 		assert.equal(start.status, 200, start.text);

@@ -82,11 +82,8 @@ export function registerHostOnly(router, host) {
 
 	router.on('POST', /^\/api\/host\/instances\/(?<id>[^/]+)\/(?<action>stop|start)\/?$/, async ({ user, params }) => {
 		requireRole(user, 'admin');
-		const id = Number(params.id);
-		if (!Number.isInteger(id) || id < 1 || id > host.cluster.instances.length) {
-			throw new HttpError(400, `No instance ${params.id}: the host runs instances 1 to ${host.cluster.instances.length}`);
-		}
-		const instance = host.cluster.instances[id - 1];
+		const instance = host.cluster.byId(params.id);
+		const { id } = instance;
 		if (params.action === 'stop') {
 			if (!instance.running) throw new HttpError(409, `Instance ${id} is already stopped`);
 			if (host.cluster.instances.filter((i) => i.running).length === 1) throw new HttpError(409, `Instance ${id} is the only one running`);
