@@ -29,6 +29,7 @@ export class AgentMessageHandler {
             return;
         }
         const outbox = this.runtime.outbox(this.a.read, this.a.modify, this.a.http, this.a.persis, this.a.logger);
-        await outbox.enqueue(agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments), sentAt);
+        const origin = message.id ? { roomId: message.room.id, messageId: message.id, senderId: message.sender.id } : undefined;
+        await outbox.enqueue(agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments), sentAt, origin);
     }
 }
