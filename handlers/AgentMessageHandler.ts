@@ -15,7 +15,7 @@ export class AgentMessageHandler {
         if (!isAgentMessage(message)) {
             return;
         }
-        const ticket = await storeOf(this.a).byRoom(message.room.id);
+        const { ticket, records } = await storeOf(this.a).inRoom(message.room.id);
         const sentAt = message.createdAt ? new Date(message.createdAt).getTime() : this.runtime.now();
         // A message sent just before the room closed may be handled just after; it still belongs to the ticket.
         if (!ticket || (ticket.closedAt !== undefined && sentAt > ticket.closedAt)) {
@@ -30,6 +30,7 @@ export class AgentMessageHandler {
         }
         const outbox = this.runtime.outbox(this.a.read, this.a.modify, this.a.http, this.a.persis, this.a.logger);
         const origin = message.id ? { roomId: message.room.id, messageId: message.id, senderId: message.sender.id } : undefined;
-        await outbox.enqueue(agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments), sentAt, origin);
+        const payload = agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments);
+        await outbox.enqueue(payload, sentAt, origin, origin && ticket.roomQueue ? records : undefined);
     }
 }

@@ -89,10 +89,17 @@ const LEGACY_DRAIN_JOB = 'drain-job';
  * element (Mongo's multikey index, and the host's), and with the shared
  * `anyPending` first each update would read the whole backlog.
  */
-const pendingKeys = (entry: OutboxEntry) => [Keys.entry(entry.id), Keys.pendingFor(entry.ticketId), Keys.anyPending()];
-const sentMarkKeys = (ticketId: string) => [Keys.sentMark(ticketId), Keys.pendingFor(ticketId)];
+const pendingKeys = (entry: OutboxEntry) => [
+    Keys.entry(entry.id), Keys.pendingFor(entry.ticketId), Keys.anyPending(),
+    // An agent message is also filed under its room, where the ticket is: the handler reads both at once.
+    ...(entry.origin ? [Keys.room(entry.origin.roomId)] : []),
+];
+const sentMarkKeys = (ticketId: string, roomId: string) => [Keys.sentMark(ticketId), Keys.pendingFor(ticketId), Keys.room(roomId)];
 type QueueRecord = OutboxEntry | SentMark | { kind: typeof LEGACY_DRAIN_JOB };
-const isEntry = (record: QueueRecord): record is OutboxEntry => (record as { kind?: string }).kind === undefined;
+/** Queued events carry a payload; the other records under a queue's keys (marks, a room's ticket) do not. */
+const isEntry = (record: QueueRecord): record is OutboxEntry =>
+    (record as { kind?: string }).kind === undefined && (record as OutboxEntry).payload !== undefined;
+const inOrder = (a: OutboxEntry, b: OutboxEntry) => a.eventTime - b.eventTime || a.seq - b.seq;
 
 /**
  * A marker this much past its time is not trusted to stand for a coming job:
@@ -150,17 +157,34 @@ interface Queue {
 export class Outbox {
     constructor(private readonly deps: OutboxDeps) {}
 
-    /** Stores an event and sends it now if nothing is ahead of it; otherwise a delivery pass will. */
-    public async enqueue(payload: WebhookPayload, eventTime: number, origin?: MessageOrigin): Promise<void> {
-        const id = await this.add(payload, eventTime, 0, origin);
-        await this.sendOwn(payload.ticketId, id);
+    /**
+     * Stores an event and sends it now if nothing is ahead of it; otherwise a
+     * delivery pass will. `seen`: the records under the ticket's room key, read
+     * just before (the ticket, and the queue of a ticket that files it there),
+     * so no second read is needed to learn whether this event heads its queue.
+     * That read may miss an event stored since: only another of the agent's
+     * replies could be one that sorts earlier (a close-room comes after every
+     * message), and the room read before sending catches exactly that.
+     */
+    public async enqueue(payload: WebhookPayload, eventTime: number, origin?: MessageOrigin, seen?: Array<unknown>): Promise<void> {
+        const own = await this.store(payload, eventTime, 0, origin);
+        if (!seen) {
+            return this.sendOwn(payload.ticketId, own.id);
+        }
+        const before = queueOf(payload.ticketId, seen as Array<QueueRecord>);
+        const events = [...before.events, own].sort(inOrder);
+        return this.sendIfHead(own, { ...before, events });
     }
 
     /**
      * Stores an event in its ticket's queue; returns its id for `sendOwn`.
      * `holdMs` keeps it back that long and leaves it to a delivery pass.
      */
-    public async add(payload: WebhookPayload, eventTime: number, holdMs = 0, origin?: MessageOrigin): Promise<string> {
+    public async add(payload: WebhookPayload, eventTime: number, holdMs = 0): Promise<string> {
+        return (await this.store(payload, eventTime, holdMs)).id;
+    }
+
+    private async store(payload: WebhookPayload, eventTime: number, holdMs: number, origin?: MessageOrigin): Promise<OutboxEntry> {
         const now = this.deps.now();
         lastSeq += 1;
         const seq = lastSeq;
@@ -177,7 +201,7 @@ export class Outbox {
             origin,
         };
         await this.deps.persis.createWithAssociations(entry, pendingKeys(entry));
-        return entry.id;
+        return entry;
     }
 
     /**
@@ -188,9 +212,12 @@ export class Outbox {
     public async sendOwn(ticketId: string, mine: string): Promise<void> {
         const queue = await this.read(ticketId);
         const own = queue.events.filter((e) => e.id === mine)[0];
-        if (!own) {
-            return;
+        if (own) {
+            await this.sendIfHead(own, queue);
         }
+    }
+
+    private async sendIfHead(own: OutboxEntry, queue: Queue): Promise<void> {
         if (queue.events[0] !== own) {
             await this.defer(own);
             return this.scheduleDrain(this.whenPassCan(queue.events[0], await this.deps.target()));
@@ -407,11 +434,7 @@ export class Outbox {
 
     /** The ticket's queue in order, with its sent mark: one read, as all share the ticket's key. */
     private async read(ticketId: string): Promise<Queue> {
-        const records = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<QueueRecord>;
-        const events = records.filter(isEntry).sort((a, b) => a.eventTime - b.eventTime || a.seq - b.seq);
-        const marks = records.filter((r): r is SentMark => (r as SentMark).kind === SENT_MARK);
-        const legacy = records.filter((r) => (r as { kind?: string }).kind === LEGACY_DRAIN_JOB).length;
-        return { events, sent: marks[0], legacy };
+        return queueOf(ticketId, (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<QueueRecord>);
     }
 
     private async send(entry: OutboxEntry, target: DeliveryTarget): Promise<Outcome> {
@@ -469,7 +492,7 @@ export class Outbox {
             }
         } else if (head.origin && (!queue.sent || queue.sent.upTo < head.eventTime)) {
             const mark: SentMark = { kind: SENT_MARK, ticketId: head.ticketId, upTo: head.eventTime };
-            await this.deps.persis.updateByAssociations(sentMarkKeys(head.ticketId), mark, true);
+            await this.deps.persis.updateByAssociations(sentMarkKeys(head.ticketId, head.origin.roomId), mark, true);
             queue.sent = mark;
         }
     }
@@ -503,6 +526,15 @@ export class Outbox {
         await this.deps.persis.createWithAssociations(marker, [Keys.passMarker(marker.token), Keys.passMarkers()]);
         await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(when), data: {} });
     }
+}
+
+/** A ticket's queue from the records read under its key (or its room's, which also holds the ticket). */
+function queueOf(ticketId: string, records: Array<QueueRecord>): Queue {
+    const mine = records.filter((r) => (r as { ticketId?: string }).ticketId === ticketId);
+    const events = mine.filter(isEntry).sort(inOrder);
+    const marks = mine.filter((r): r is SentMark => (r as SentMark).kind === SENT_MARK);
+    const legacy = mine.filter((r) => (r as { kind?: string }).kind === LEGACY_DRAIN_JOB).length;
+    return { events, sent: marks[0], legacy };
 }
 
 function describe(e: unknown): string {
