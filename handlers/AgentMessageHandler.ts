@@ -29,7 +29,9 @@ export class AgentMessageHandler {
             return;
         }
         const outbox = this.runtime.outbox(this.a.read, this.a.modify, this.a.http, this.a.persis, this.a.logger);
-        const origin = message.id ? { roomId: message.room.id, messageId: message.id, senderId: message.sender.id } : undefined;
+        const origin = message.id
+            ? { roomId: message.room.id, messageId: message.id, senderId: message.sender.id, closed: ticket.state !== 'open' || undefined }
+            : undefined;
         const payload = agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments);
         await outbox.enqueue(payload, sentAt, origin, origin && ticket.roomQueue ? records : undefined);
     }

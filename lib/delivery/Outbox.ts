@@ -478,22 +478,20 @@ export class Outbox {
      * ends the ticket's events, and takes the mark with it.
      */
     private async settle(head: OutboxEntry, queue: Queue, giveUp?: string): Promise<void> {
-        if (giveUp === undefined) {
-            await this.deps.persis.removeByAssociation(Keys.entry(head.id));
-        } else {
-            const failed: OutboxEntry = { ...head, attempts: head.attempts + 1, lastError: giveUp, failedAt: this.deps.now() };
-            await this.deps.persis.removeByAssociation(Keys.entry(head.id));
-            await this.deps.persis.createWithAssociations(failed, [Keys.anyFailed(), Keys.entry(head.id)]);
-            this.deps.logger.error(`gave up delivering ${head.payload.type} for ticket ${head.ticketId} after ${failed.attempts} attempts: ${giveUp}`);
-        }
-        if (head.payload.type === 'close-room') {
-            if (queue.sent) {
-                await this.deps.persis.removeByAssociation(Keys.sentMark(head.ticketId));
-            }
-        } else if (head.origin && (!queue.sent || queue.sent.upTo < head.eventTime)) {
+        // The mark first: once the head is gone, a close-room behind it may go, and take the mark with it.
+        if (head.payload.type !== 'close-room' && head.origin && !head.origin.closed && (!queue.sent || queue.sent.upTo < head.eventTime)) {
             const mark: SentMark = { kind: SENT_MARK, ticketId: head.ticketId, upTo: head.eventTime };
             await this.deps.persis.updateByAssociations(sentMarkKeys(head.ticketId, head.origin.roomId), mark, true);
             queue.sent = mark;
+        }
+        await this.deps.persis.removeByAssociation(Keys.entry(head.id));
+        if (giveUp !== undefined) {
+            const failed: OutboxEntry = { ...head, attempts: head.attempts + 1, lastError: giveUp, failedAt: this.deps.now() };
+            await this.deps.persis.createWithAssociations(failed, [Keys.anyFailed(), Keys.entry(head.id)]);
+            this.deps.logger.error(`gave up delivering ${head.payload.type} for ticket ${head.ticketId} after ${failed.attempts} attempts: ${giveUp}`);
+        }
+        if (head.payload.type === 'close-room' && queue.sent) {
+            await this.deps.persis.removeByAssociation(Keys.sentMark(head.ticketId));
         }
     }
 

@@ -29,6 +29,8 @@ export interface MessageOrigin {
     roomId: string;
     messageId: string;
     senderId: string;
+    /** The ticket was closed when the message was handled (it was written just before): no reply after it needs the check. */
+    closed?: boolean;
 }
 
 /**

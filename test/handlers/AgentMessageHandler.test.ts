@@ -3,6 +3,7 @@ import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser, UserType } from '@rocket.chat/apps-engine/definition/users';
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { JobId } from '../../lib/jobs/JobIds';
+import { Keys } from '../../lib/core/Associations';
 import { SettingId } from '../../settings/SettingId';
 import { SECOND } from '../fakes/Clock';
 import { Harness, WEBHOOK_URL } from '../fakes/Harness';
@@ -98,6 +99,19 @@ describe('AgentMessageHandler (PROTOCOL §3 agent-message)', () => {
         await h.closeInRocketChat(roomId);
         await h.agentSays(roomId, 'bye', { createdAt: writtenAt });
         expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['bye']);
+    });
+
+    it("leaves no sent mark for a message handled after its ticket's close-room went out", async () => {
+        const { h, roomId } = await openTicket();
+        const writtenAt = h.clock.date();
+        h.clock.advance(1 * SECOND);
+        await h.closeInRocketChat(roomId);
+        h.clock.advance(3 * SECOND);
+        await h.runDueJobs();
+        await h.agentSays(roomId, 'late', { createdAt: writtenAt });
+        expect(h.world.httpFake.postedBodies.map((b) => b.type)).toEqual(['close-room', 'agent-message']);
+        // nothing after it needs the order check, and no close-room would come to remove the mark
+        expect(h.world.persistence.peek(Keys.sentMark('T1'))).toEqual([]);
     });
 
     it('uses the time of handling for a message without createdAt', async () => {
