@@ -41,9 +41,13 @@ export class HostRoomBridge extends bridges.RoomBridge {
 	// Rocket.Chat: apps/meteor/app/apps/server/bridges/rooms.ts getMessages, converters/messages.js convertMessageRaw (7.x/8.x)
 	async getMessages(roomId, options = {}) {
 		const { limit, skip = 0, sort, showThreadMessages } = options;
-		const msgs = await this.o.messages.byRoom(roomId, { newestFirst: sort?.createdAt === 'desc' });
-		const wanted = msgs.filter((m) => !m.t && m._hidden !== true && (showThreadMessages || !m.tmid));
-		return wanted.slice(skip, limit ? skip + limit : undefined).map((m) => ({
+		const newestFirst = sort?.createdAt === 'desc';
+		const keep = (m) => !m.t && m._hidden !== true && (showThreadMessages || !m.tmid);
+		const want = limit ? skip + limit : -1;
+		// Read only as far as the page needs, as Mongo's indexed query does; more when filtered messages fill it.
+		let msgs = await this.o.messages.byRoom(roomId, { newestFirst, limit: want > 0 ? want * 2 : -1 });
+		if (want > 0 && msgs.length === want * 2 && msgs.filter(keep).length < want) msgs = await this.o.messages.byRoom(roomId, { newestFirst });
+		return msgs.filter(keep).slice(skip, limit ? skip + limit : undefined).map((m) => ({
 			id: m._id,
 			roomId: m.rid,
 			sender: { _id: m.u._id, username: m.u.username, name: m.u.name },
