@@ -94,6 +94,33 @@ describe('webhook delivery through faults', () => {
 		assert.equal(forTicket(ticketId).at(-1).json.data.text, 'lost cause');
 	});
 
+	it('keeps one delivery job per moment, not one per ticket, while many tickets wait for RapidPro', async () => {
+		const jobs = async () => (await http(`${host.url}/api/host/stats`, { headers: auth.headers })).json.collections.jobs;
+		const before = await jobs();
+		let down = true;
+		receiver.respondWith(() => (down ? { status: 503 } : { status: 200, body: { status: 'handled' } }));
+		try {
+			const tickets = [];
+			let most = before;
+			for (let i = 0; i < 30; i++) {
+				const t = await newTicket();
+				tickets.push(t);
+				// 'a' fails and waits for its retry; 'b' waits behind it
+				assert.equal((await agentSays(t.rid, 'a')).status, 200);
+				assert.equal((await agentSays(t.rid, 'b')).status, 200);
+				most = Math.max(most, await jobs());
+			}
+			// the app's recurring jobs, plus the next pass and, at most, a pass that asked to look again
+			assert.ok(most - before <= 3, `the scheduler held ${most - before} more jobs with 30 tickets waiting`);
+			down = false;
+			await waitFor(() => tickets.every((t) => texts(forTicket(t.ticketId)).at(-1) === 'b'), { timeoutMs: 60000, what: 'every ticket delivered after RapidPro came back' });
+			// 'a' as often as RapidPro refused it, then 'b' once: 'b' goes only after 'a' was accepted
+			for (const t of tickets) assert.match(texts(forTicket(t.ticketId)).join(' '), /^(a )+b$/, t.ticketId);
+		} finally {
+			receiver.respondWith({ status: 200, body: { status: 'handled' } });
+		}
+	});
+
 	it('keeps queued deliveries across a host restart and sends them afterwards, in order', async () => {
 		const { ticketId, rid } = await newTicket();
 		receiver.respondWith({ status: 503 });
