@@ -23,8 +23,12 @@ import { childrenOf, commandOf, formatMemory, memoryReport, rssKb, WINDOW_SECOND
 const SECRET = 'SOAK23456789ABCDEFGHJKLMNPQRSTUV';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const KINDS = ['misc:tickets:open', 'misc:tickets:outbox:failed'];
-/** Queued and given-up events each carry an entry key; a ticket's drain-job marker a job key; a closed ticket its minute's slot key; the sweep's and the reconcile job's cursor a cursor key. */
-const PREFIXES = ['misc:tickets:outbox:entry:', 'misc:tickets:outbox:job:', 'misc:tickets:closed-at:', 'misc:tickets:cursor:'];
+/**
+ * Queued and given-up events each carry an entry key; a scheduled delivery job's marker a next-pass key; a
+ * closed ticket its minute's slot key; the sweep's and the reconcile job's cursor a cursor key; a ticket's
+ * last sent agent message (kept until its close) a sent key.
+ */
+const PREFIXES = ['misc:tickets:outbox:entry:', 'misc:tickets:outbox:next-pass:', 'misc:tickets:closed-at:', 'misc:tickets:cursor:', 'misc:tickets:outbox:sent:'];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const between = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
@@ -89,15 +93,15 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, instances 
 		// V8 heap (after a full GC) less often.
 		/** @type {Record<string, { t: number, kb: number }[]>} */ const memory = {};
 		const sample = (name, t, kb) => (memory[name] ||= []).push({ t, kb });
-		/** @type {{ t: number, records: number, open: number, closed: number, pending: number, failed: number, markers: number, cursors: number, rooms: number, messages: number, jobs: number }[]} */
+		/** @type {{ t: number, records: number, open: number, closed: number, pending: number, failed: number, markers: number, cursors: number, sentMarks: number, rooms: number, messages: number, jobs: number }[]} */
 		const records = [];
 		const stats = async () => {
 			const query = [...KINDS.map((k) => `association=${k}`), ...PREFIXES.map((p) => `prefix=${p}`)].join('&');
 			const res = await request(`${host.url}/api/host/stats?${query}`, { headers: admin.headers });
 			const app = res.json.apps[host.appId];
 			const [open, failed] = KINDS.map((k) => app.associations[k]);
-			const [entries, markers, closed, cursors] = PREFIXES.map((p) => app.associations[`${p}*`]);
-			return { t: (Date.now() - startedAt) / 1000, records: app.records, open, closed, pending: entries - failed, failed, markers, cursors, rooms: res.json.collections.rooms, messages: res.json.collections.messages, jobs: res.json.collections.jobs };
+			const [entries, markers, closed, cursors, sentMarks] = PREFIXES.map((p) => app.associations[`${p}*`]);
+			return { t: (Date.now() - startedAt) / 1000, records: app.records, open, closed, pending: entries - failed, failed, markers, cursors, sentMarks, rooms: res.json.collections.rooms, messages: res.json.collections.messages, jobs: res.json.collections.jobs };
 		};
 		let sampling = true;
 		// The host's live heap needs a full GC per reading: once a minute (more often in a short run) is enough.
@@ -273,10 +277,11 @@ export async function soak({ seconds = 30, clients = 50, agents = 10, instances 
 		const memoryFigures = memoryReport(memory, loadSeconds);
 		const memoryFlat = Object.values(memoryFigures).every((m) => m.pass !== false);
 		// Stored records: at the end, exactly the open and recently closed tickets plus the webhook URL and the
-		// jobs' cursors (and any drain-job marker not cleared yet: the sweep clears a stale one within 3 minutes).
-		const expectedRecords = final.open + final.closed + final.pending + final.failed + final.markers + final.cursors + 1;
+		// jobs' cursors, the markers of delivery jobs still to come, and the sent marks of open tickets.
+		const expectedRecords = final.open + final.closed + final.pending + final.failed + final.markers + final.cursors + final.sentMarks + 1;
+		if (final.sentMarks > final.open) problems.push(`${final.sentMarks} sent marks for ${final.open} open tickets: a closed ticket's mark was left behind`);
 		if (final.cursors > 2) problems.push(`${final.cursors} job cursor records; the sweep and the reconcile job keep one each`);
-		if (final.records !== expectedRecords) problems.push(`the app stores ${final.records} records; open + closed + queued + failed + markers + cursors + webhook URL = ${expectedRecords}`);
+		if (final.records !== expectedRecords) problems.push(`the app stores ${final.records} records; open + closed + queued + failed + markers + cursors + sent marks + webhook URL = ${expectedRecords}`);
 		if (final.open !== openAtEnd) problems.push(`${final.open} open ticket records, ${openAtEnd} tickets left open`);
 		if (final.failed !== 0) problems.push(`${final.failed} webhooks given up`);
 		if (!drained) problems.push(`the queue did not drain: ${receiver.requests.length} of ${expectedWebhooks} webhooks, ${final.pending} pending`);
@@ -344,7 +349,7 @@ function printSummary(r, log) {
 	log(`  checked ${r.delivery.visitorMessagesChecked} visitor messages in their rooms, ${r.delivery.agentMessagesChecked} agent messages at RapidPro`);
 	for (const line of formatMemory(r.memory.processes)) log(line);
 	const e = r.records.end;
-	log(`  app records at the end ${e.records} = ${e.open} open + ${e.closed} closed (kept 10 min) + ${e.pending} queued + ${e.failed} failed + ${e.markers} drain markers + ${e.cursors} job cursors + 1 webhook URL`);
+	log(`  app records at the end ${e.records} = ${e.open} open + ${e.closed} closed (kept 10 min) + ${e.pending} queued + ${e.failed} failed + ${e.markers} delivery-job markers + ${e.cursors} job cursors + ${e.sentMarks} sent marks + 1 webhook URL`);
 	log(`  queue peaked at ${r.records.maxPending} events; scheduler jobs ≤ ${r.records.maxJobs}; Rocket.Chat rooms ${e.rooms}, messages ${e.messages}`);
 	log(`  lost or duplicated: ${r.lostOrDuplicated}; problems: ${r.problems.length}`);
 	for (const p of r.problems.slice(0, 20)) log(`    ${p}`);

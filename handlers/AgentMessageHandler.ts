@@ -15,7 +15,7 @@ export class AgentMessageHandler {
         if (!isAgentMessage(message)) {
             return;
         }
-        const ticket = await storeOf(this.a).byRoom(message.room.id);
+        const { ticket, records } = await storeOf(this.a).inRoom(message.room.id);
         const sentAt = message.createdAt ? new Date(message.createdAt).getTime() : this.runtime.now();
         // A message sent just before the room closed may be handled just after; it still belongs to the ticket.
         if (!ticket || (ticket.closedAt !== undefined && sentAt > ticket.closedAt)) {
@@ -29,6 +29,10 @@ export class AgentMessageHandler {
             return;
         }
         const outbox = this.runtime.outbox(this.a.read, this.a.modify, this.a.http, this.a.persis, this.a.logger);
-        await outbox.enqueue(agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments), sentAt);
+        const origin = message.id
+            ? { roomId: message.room.id, messageId: message.id, senderId: message.sender.id, closed: ticket.state !== 'open' || undefined }
+            : undefined;
+        const payload = agentMessagePayload(ticket.ticketId, ticket.visitor.token, text, attachments);
+        await outbox.enqueue(payload, sentAt, origin, origin && ticket.roomQueue ? records : undefined);
     }
 }

@@ -33,12 +33,17 @@ export class HostRoomBridge extends bridges.RoomBridge {
 		return room?.servedBy ? [room.servedBy] : [];
 	}
 
-	/** Raw messages (IMessageRaw), newest first by default like Rocket.Chat. */
+	/**
+	 * A room's messages as IMessageRaw: no system messages (`t`), no hidden ones,
+	 * thread replies unless left out, sorted by time only when asked (else the
+	 * collection's order: oldest first).
+	 */
+	// Rocket.Chat: apps/meteor/app/apps/server/bridges/rooms.ts getMessages, converters/messages.js convertMessageRaw (7.x/8.x)
 	async getMessages(roomId, options = {}) {
-		const { limit = 100, skip = 0, sort } = options;
-		const oldestFirst = sort?.createdAt === 'asc';
-		const msgs = await this.o.messages.byRoom(roomId, { newestFirst: !oldestFirst });
-		return msgs.slice(skip, skip + limit).map((m) => ({
+		const { limit, skip = 0, sort, showThreadMessages } = options;
+		const msgs = await this.o.messages.byRoom(roomId, { newestFirst: sort?.createdAt === 'desc' });
+		const wanted = msgs.filter((m) => !m.t && m._hidden !== true && (showThreadMessages || !m.tmid));
+		return wanted.slice(skip, limit ? skip + limit : undefined).map((m) => ({
 			id: m._id,
 			roomId: m.rid,
 			sender: { _id: m.u._id, username: m.u.username, name: m.u.name },
@@ -46,9 +51,9 @@ export class HostRoomBridge extends bridges.RoomBridge {
 			createdAt: new Date(m.ts),
 			updatedAt: new Date(m._updatedAt),
 			editedAt: m.editedAt ? new Date(m.editedAt) : undefined,
+			threadId: m.tmid,
 			attachments: m.attachments,
 			file: m.file,
-			type: m.t,
 			token: m.token,
 		}));
 	}

@@ -19,6 +19,8 @@ export class Omnichannel {
 		this.manager = undefined;
 		/** @type {Set<Promise<any>>} events still running (tests and shutdown wait on them) */
 		this.pending = new Set();
+		/** Host-only fault injection: how long app events wait before they reach the app (`.../event-delay`). */
+		this.eventDelayMs = 0;
 	}
 
 	/** Departments from the config, by id or name. */
@@ -33,7 +35,9 @@ export class Omnichannel {
 	/** Fires an app event without waiting for it (its data made at once); failures are logged. */
 	fire(event, data) {
 		if (!this.manager) return;
+		const delayMs = this.eventDelayMs;
 		const p = Promise.resolve(data())
+			.then(async (data) => (delayMs > 0 ? new Promise((r) => setTimeout(() => r(data), delayMs)) : data))
 			.then((data) => this.manager.getListenerManager().executeListener(event, data))
 			.catch((e) => this.deps.log(`[host] ${event} failed: ${e?.stack || e}`))
 			.finally(() => this.pending.delete(p));

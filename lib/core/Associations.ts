@@ -33,8 +33,13 @@ export const Keys = {
     /** Webhook events waiting for delivery, all of them and per ticket. */
     anyPending: () => misc('tickets:outbox:pending'),
     pendingFor: (ticketId: string) => misc(`tickets:outbox:ticket:${ticketId}`),
-    /** The marker of a delivery job scheduled for one ticket. */
-    drainJob: (ticketId: string) => misc(`tickets:outbox:job:${ticketId}`),
+    /** The per-ticket job marker earlier builds wrote: only removed now, never written. */
+    legacyDrainJob: (ticketId: string) => misc(`tickets:outbox:job:${ticketId}`),
+    /** The markers of scheduled delivery jobs: all of them, and one by its token. */
+    passMarkers: () => misc('tickets:outbox:next-pass'),
+    passMarker: (token: string) => misc(`tickets:outbox:next-pass:${token}`),
+    /** The time of the last agent message sent for a ticket, beside its queue (the order check's start). */
+    sentMark: (ticketId: string) => misc(`tickets:outbox:sent:${ticketId}`),
     /** The lease of the delivery pass running now: all of them, and one by its token. */
     passLeases: () => misc('tickets:outbox:pass'),
     passLease: (token: string) => misc(`tickets:outbox:pass:${token}`),

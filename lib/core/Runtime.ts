@@ -4,7 +4,7 @@ import { readConfig } from '../../settings/readConfig';
 import { Outbox } from '../delivery/Outbox';
 import { TtlCache } from './TtlCache';
 import { readWebhookUrl } from '../delivery/WebhookSettings';
-import { sleep as realSleep } from './Sleep';
+import { RoomMessage, ROOM_LOOKBACK } from '../delivery/RoomOrder';
 
 const SETTINGS_TTL_MS = 5000;
 
@@ -22,7 +22,6 @@ export class Runtime {
         public readonly appId: string,
         public readonly logger: ILogger,
         public readonly now: () => number = Date.now,
-        private readonly sleep: (ms: number) => Promise<void> = realSleep,
     ) {}
 
     public config(read: IRead): Promise<AppConfig> {
@@ -63,11 +62,22 @@ export class Runtime {
             http,
             logger,
             now: this.now,
-            sleep: this.sleep,
+            roomMessages: (roomId) => newestMessages(read, roomId),
             target: async () => {
                 const [config, url] = await Promise.all([this.config(read), this.webhookUrl(read)]);
                 return { url, secret: config.secret, timeoutMs: config.requestTimeoutMs };
             },
         });
     }
+}
+
+/** The room reader that takes options (Rocket.Chat#32176, 2024); the app compiles against older definitions. */
+interface RoomReaderWithOptions {
+    getMessages(roomId: string, options: { limit: number; sort: { createdAt: 'asc' | 'desc' } }): Promise<Array<RoomMessage>>;
+}
+
+/** The room's newest messages, newest first, as Rocket.Chat's IMessageRaw. */
+async function newestMessages(read: IRead, roomId: string): Promise<Array<RoomMessage>> {
+    const reader = read.getRoomReader() as unknown as RoomReaderWithOptions;
+    return Array.from(await reader.getMessages(roomId, { limit: ROOM_LOOKBACK, sort: { createdAt: 'desc' } }));
 }

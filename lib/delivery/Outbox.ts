@@ -2,6 +2,7 @@ import { IHttp, ILogger, IPersistence, IPersistenceRead, ISchedulerModify } from
 import { Keys } from '../core/Associations';
 import { JobId } from '../jobs/JobIds';
 import { Outcome, outcomeOfStatus, retryDelayMs, windowExpired } from './RetryPolicy';
+import { MessageOrigin, missingBefore, orderWindowStart, RoomMessage } from './RoomOrder';
 import { withOriginsOnly } from '../core/Url';
 import { WebhookPayload } from './WebhookPayloads';
 
@@ -18,6 +19,8 @@ export interface OutboxEntry {
     nextAttemptAt: number;
     /** Set when its creator found another event ahead and left the sending to whoever drains. */
     deferred?: boolean;
+    /** The agent message it carries, for the order check (RoomOrder). */
+    origin?: MessageOrigin;
     lastError?: string;
     failedAt?: number;
 }
@@ -35,40 +38,35 @@ export interface OutboxDeps {
     http: IHttp;
     logger: ILogger;
     target: () => Promise<DeliveryTarget>;
+    /** The room's newest messages, newest first (Rocket.Chat's room read). */
+    roomMessages: (roomId: string) => Promise<Array<RoomMessage>>;
     now: () => number;
-    sleep: (ms: number) => Promise<void>;
 }
 
 /** Slack on top of the request timeout before an in-flight event is assumed abandoned by its sender. */
 const IN_FLIGHT_MARGIN_MS = 2000;
+
 /**
- * The marker of a scheduled delivery job for one ticket, stored under the
- * ticket's queue key. It only spares scheduling a second job for the same
- * moment: it guards no event (the pass lease does), so a marker wrongly taken
- * for lost costs one extra job run, never a duplicate.
+ * The marker of a scheduled delivery job, one per job, for all tickets: a
+ * pass serves every due ticket, so a job already coming is enough for any
+ * ticket, and scheduling is skipped. It guards no event (the pass lease does),
+ * so a marker wrongly taken for lost costs one extra job run, never a
+ * duplicate; and a job is never scheduled per ticket, so a backlog of tickets
+ * makes no backlog of jobs (Rocket.Chat runs them one at a time per instance,
+ * and each waiting job costs the server memory).
  */
-export interface DrainJob {
-    kind: typeof DRAIN_JOB;
-    ticketId: string;
+export interface PassMarker {
+    kind: typeof PASS_MARKER;
     at: number;
     token: string;
 }
 
-/**
- * How long after its time in Rocket.Chat an event waits before it is sent.
- * In a cluster each instance fires the events of the actions it ran, so an
- * agent's two quick replies through two instances are handled by two app
- * runtimes at once, and the later one may reach the queue first (seen: one
- * runtime ~100 ms behind the other). An event is sent only once this has
- * passed since its time, so an earlier event stored within it still goes
- * first. It narrows the window, it does not close it: under heavy load a
- * runtime was seen more than this behind (docs/cluster.md). It adds this much
- * to an agent reply's way to RapidPro.
- */
-export const ORDER_SETTLE_MS = 250;
-
-/** When an event may be sent (a time ahead of this clock counts from when it was stored). */
-const settledAt = (entry: OutboxEntry) => Math.min(entry.eventTime, entry.createdAt) + ORDER_SETTLE_MS;
+/** The time of the ticket's last sent agent message: earlier replies cannot be missing before it. */
+export interface SentMark {
+    kind: typeof SENT_MARK;
+    ticketId: string;
+    upTo: number;
+}
 
 /** Held by the one delivery pass running at a time (any job, any instance). */
 export interface PassLease {
@@ -78,8 +76,11 @@ export interface PassLease {
     until: number;
 }
 
-const DRAIN_JOB = 'drain-job';
+const PASS_MARKER = 'pass-marker';
+const SENT_MARK = 'sent-mark';
 const PASS_LEASE = 'pass-lease';
+/** The per-ticket job marker earlier builds stored in the queue: read only to remove it. */
+const LEGACY_DRAIN_JOB = 'drain-job';
 
 /**
  * A queued event's keys. Rocket.Chat updates only a record whose key list is
@@ -88,8 +89,17 @@ const PASS_LEASE = 'pass-lease';
  * element (Mongo's multikey index, and the host's), and with the shared
  * `anyPending` first each update would read the whole backlog.
  */
-const pendingKeys = (entry: OutboxEntry) => [Keys.entry(entry.id), Keys.pendingFor(entry.ticketId), Keys.anyPending()];
-const isDrainJob = (record: OutboxEntry | DrainJob): record is DrainJob => (record as DrainJob).kind === DRAIN_JOB;
+const pendingKeys = (entry: OutboxEntry) => [
+    Keys.entry(entry.id), Keys.pendingFor(entry.ticketId), Keys.anyPending(),
+    // An agent message is also filed under its room, where the ticket is: the handler reads both at once.
+    ...(entry.origin ? [Keys.room(entry.origin.roomId)] : []),
+];
+const sentMarkKeys = (ticketId: string, roomId: string) => [Keys.sentMark(ticketId), Keys.pendingFor(ticketId), Keys.room(roomId)];
+type QueueRecord = OutboxEntry | SentMark | { kind: typeof LEGACY_DRAIN_JOB };
+/** Queued events carry a payload; the other records under a queue's keys (marks, a room's ticket) do not. */
+const isEntry = (record: QueueRecord): record is OutboxEntry =>
+    (record as { kind?: string }).kind === undefined && (record as OutboxEntry).payload !== undefined;
+const inOrder = (a: OutboxEntry, b: OutboxEntry) => a.eventTime - b.eventTime || a.seq - b.seq;
 
 /**
  * A marker this much past its time is not trusted to stand for a coming job:
@@ -99,7 +109,7 @@ const isDrainJob = (record: OutboxEntry | DrainJob): record is DrainJob => (reco
  * slow runs; then the new job scheduled beside it is one more pass, harmless.
  */
 const MARKER_TRUSTED_MS = 60 * 1000;
-/** How soon a queue whose head another sender may hold is looked at again. */
+/** How soon a queue whose head another sender may hold, or whose head waits for an earlier reply, is looked at again. */
 const RECHECK_MS = 1000;
 /**
  * A pass starts no send that could end past this long after it began, so it is
@@ -115,6 +125,15 @@ export const PASS_PARALLEL = 8;
 /** Last sequence number given out here: events of the same time keep the order they were added in. */
 let lastSeq = 0;
 
+/** A ticket's queue as one read returns it. */
+interface Queue {
+    /** Its events in order. */
+    events: Array<OutboxEntry>;
+    sent?: SentMark;
+    /** Job markers stored by earlier builds. */
+    legacy: number;
+}
+
 /**
  * The per-ticket webhook queue (PROTOCOL §3). Events are stored first, then
  * sent head first, so a close-room never overtakes its ticket's agent messages
@@ -128,17 +147,33 @@ let lastSeq = 0;
  *   delivery job runs a pass, and so does the sweep. Rocket.Chat's scheduler
  *   runs delivery jobs one at a time per instance (Agenda, concurrency 1), so
  *   one job per ticket would queue every ticket behind one slow RapidPro
- *   answer; a pass instead serves every due ticket in one run, and the jobs
- *   queued behind it find little left. A pass leaves a fresh head alone until
- *   its creator has either sent it or marked it deferred.
+ *   answer; a pass instead serves every due ticket in one run, and asks for
+ *   one job for whatever comes due next. A pass leaves a fresh head alone
+ *   until its creator has either sent it or marked it deferred.
+ *
+ * Before an agent message is sent, the room is read for an earlier reply of the
+ * same agent whose event is not queued yet (RoomOrder); the head waits for it.
  */
 export class Outbox {
     constructor(private readonly deps: OutboxDeps) {}
 
-    /** Stores an event and sends it now if nothing is ahead of it; otherwise a delivery pass will. */
-    public async enqueue(payload: WebhookPayload, eventTime: number): Promise<void> {
-        const id = await this.add(payload, eventTime);
-        await this.sendOwn(payload.ticketId, id);
+    /**
+     * Stores an event and sends it now if nothing is ahead of it; otherwise a
+     * delivery pass will. `seen`: the records under the ticket's room key, read
+     * just before (the ticket, and the queue of a ticket that files it there),
+     * so no second read is needed to learn whether this event heads its queue.
+     * That read may miss an event stored since: only another of the agent's
+     * replies could be one that sorts earlier (a close-room comes after every
+     * message), and the room read before sending catches exactly that.
+     */
+    public async enqueue(payload: WebhookPayload, eventTime: number, origin?: MessageOrigin, seen?: Array<unknown>): Promise<void> {
+        const own = await this.store(payload, eventTime, 0, origin);
+        if (!seen) {
+            return this.sendOwn(payload.ticketId, own.id);
+        }
+        const before = queueOf(payload.ticketId, seen as Array<QueueRecord>);
+        const events = [...before.events, own].sort(inOrder);
+        return this.sendIfHead(own, { ...before, events });
     }
 
     /**
@@ -146,6 +181,10 @@ export class Outbox {
      * `holdMs` keeps it back that long and leaves it to a delivery pass.
      */
     public async add(payload: WebhookPayload, eventTime: number, holdMs = 0): Promise<string> {
+        return (await this.store(payload, eventTime, holdMs)).id;
+    }
+
+    private async store(payload: WebhookPayload, eventTime: number, holdMs: number, origin?: MessageOrigin): Promise<OutboxEntry> {
         const now = this.deps.now();
         lastSeq += 1;
         const seq = lastSeq;
@@ -159,133 +198,136 @@ export class Outbox {
             attempts: 0,
             nextAttemptAt: now + holdMs,
             deferred: holdMs > 0 ? true : undefined,
+            origin,
         };
         await this.deps.persis.createWithAssociations(entry, pendingKeys(entry));
-        return entry.id;
+        return entry;
     }
 
     /**
      * The creator's attempt: sends its own event when it heads the queue. When
-     * something is ahead, the event is marked deferred (a pass may send it) and
-     * a delivery job is made sure of.
+     * something is ahead, or an earlier reply is still on its way, the event
+     * is marked deferred (a pass may send it) and a delivery job is made sure of.
      */
     public async sendOwn(ticketId: string, mine: string): Promise<void> {
-        let { queue, job } = await this.read(ticketId);
-        let own = queue.filter((e) => e.id === mine)[0];
-        const settle = own ? settledAt(own) - this.deps.now() : 0;
-        if (own && queue[0] === own && settle > 0) {
-            // Heading the queue may only mean an earlier event is still on its way from another instance.
-            await this.deps.sleep(settle);
-            ({ queue, job } = await this.read(ticketId));
-            own = queue.filter((e) => e.id === mine)[0];
+        const queue = await this.read(ticketId);
+        const own = queue.events.filter((e) => e.id === mine)[0];
+        if (own) {
+            await this.sendIfHead(own, queue);
         }
-        if (!own) {
-            return;
-        }
-        if (queue[0] !== own) {
-            if (!own.deferred) {
-                await this.deps.persis.updateByAssociations(pendingKeys(own), { ...own, deferred: true }, false);
-            }
-            return this.scheduleDrain(ticketId, this.whenPassCan(queue[0], await this.deps.target()), job);
+    }
+
+    private async sendIfHead(own: OutboxEntry, queue: Queue): Promise<void> {
+        if (queue.events[0] !== own) {
+            await this.defer(own);
+            return this.scheduleDrain(this.whenPassCan(queue.events[0], await this.deps.target()));
         }
         if (own.nextAttemptAt > this.deps.now()) {
-            return this.scheduleDrain(ticketId, own.nextAttemptAt, job);
+            return this.scheduleDrain(own.nextAttemptAt);
+        }
+        if (await this.waitsForEarlier(own, queue)) {
+            await this.defer(own);
+            return this.scheduleDrain(this.deps.now() + RECHECK_MS);
         }
         const outcome = await this.send(own, await this.deps.target());
-        if (outcome.kind === 'delivered') {
-            await this.deps.persis.removeByAssociation(Keys.entry(own.id));
-        } else if (outcome.kind === 'give-up') {
-            await this.giveUp(own, outcome.reason);
-        } else {
-            return this.retryLater(own, outcome.reason, job);
+        if (outcome.kind === 'retry') {
+            return this.scheduleDrain(await this.retryLater(own, outcome.reason));
         }
-        if (queue.length > 1) {
+        await this.settle(own, queue, outcome.kind === 'give-up' ? outcome.reason : undefined);
+        if (queue.events.length > 1) {
             // Events queued behind this one were left to a pass: let one start now.
-            await this.scheduleDrain(ticketId, this.deps.now(), job);
+            await this.scheduleDrain(this.deps.now());
         }
     }
 
     /**
      * The delivery pass: drains every ticket with a due event, `PASS_PARALLEL`
-     * tickets at a time, each in order, until `PASS_LIMIT_MS` is spent. Only
+     * tickets at a time, each in order, until `PASS_LIMIT_MS` is spent, then
+     * schedules one job for the earliest moment anything comes due again. Only
      * one pass runs at a time (any instance, any job): one finding another's
-     * lease leaves the work to it and exits.
+     * lease leaves the work to it and looks again a little later.
      */
     public async drainAll(): Promise<void> {
-        const due = await this.dueTickets();
+        const started = this.deps.now();
+        // First, so a creator that counted on one of these jobs has its event stored before the read below.
+        await this.removeMarkersDueBy(started);
+        const { due, next } = await this.scan(started);
         if (due.length === 0) {
-            return;
+            return next === undefined ? undefined : this.scheduleDrain(next, true);
         }
         const target = await this.deps.target();
-        const started = this.deps.now();
         const deadline = started + Math.max(PASS_LIMIT_MS, target.timeoutMs);
         const lease = await this.takeLease(deadline + IN_FLIGHT_MARGIN_MS);
         if (!lease) {
-            // The pass holding the lease took its list of tickets when it began and may not come back to
-            // these; and the markers of their tickets promise this job, which is ending: ask for another.
-            await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(started + LEASE_RECHECK_MS), data: {} });
-            return;
+            // The pass holding the lease took its list of tickets when it began and may not come back to these.
+            return this.scheduleDrain(started + LEASE_RECHECK_MS, true);
         }
+        let comeBack = next;
         try {
-            let next = 0;
+            let i = 0;
             const worker = async () => {
-                while (next < due.length) {
-                    const ticketId = due[next++];
-                    await this.drain(ticketId, deadline);
+                while (i < due.length) {
+                    const at = await this.drainTicket(due[i++], deadline);
+                    comeBack = at === undefined ? comeBack : Math.min(at, comeBack === undefined ? at : comeBack);
                 }
             };
             await Promise.all(Array.from({ length: Math.min(PASS_PARALLEL, due.length) }, worker));
         } finally {
             await this.deps.persis.removeByAssociation(Keys.passLease(lease.token));
         }
+        if (comeBack !== undefined) {
+            await this.scheduleDrain(comeBack, true);
+        }
     }
 
-    /**
-     * One ticket's part of a pass: sends due events in order until the queue is
-     * empty, the head must wait, or a send could end past `deadline`, and makes
-     * sure of a job for what is left. Called by a pass, which holds the lease.
-     */
-    public async drain(ticketId: string, deadline?: number): Promise<void> {
-        const end = deadline !== undefined ? deadline : this.deps.now() + Math.max(PASS_LIMIT_MS, (await this.deps.target()).timeoutMs);
-        for (;;) {
-            const { queue, job, markers } = await this.read(ticketId);
-            const now = this.deps.now();
-            if (queue.length === 0) {
-                if (!job) {
-                    return;
-                }
-                // Look once more after removing the markers (each call removes one): an event added
-                // meanwhile may have counted on this ticket's marker instead of scheduling a job.
-                for (let i = 0; i < markers; i++) {
-                    await this.deps.persis.removeByAssociation(Keys.drainJob(ticketId));
-                }
-                continue;
-            }
-            const head = queue[0];
-            const target = await this.deps.target();
-            const when = this.whenPassCan(head, target);
-            if (when > now) {
-                return this.scheduleDrain(ticketId, when, job, true);
-            }
-            if (now + target.timeoutMs > end) {
-                return this.scheduleDrain(ticketId, now, job, true);
-            }
-            const outcome = await this.send(head, target);
-            if (outcome.kind === 'delivered') {
-                await this.deps.persis.removeByAssociation(Keys.entry(head.id));
-            } else if (outcome.kind === 'give-up' || windowExpired(head.createdAt, this.deps.now())) {
-                await this.giveUp(head, outcome.reason);
-            } else {
-                return this.retryLater(head, outcome.reason, job, true);
-            }
+    /** One ticket drained as a pass would (without the lease), and a job for what is left. */
+    public async drain(ticketId: string): Promise<void> {
+        const deadline = this.deps.now() + Math.max(PASS_LIMIT_MS, (await this.deps.target()).timeoutMs);
+        const comeBack = await this.drainTicket(ticketId, deadline);
+        if (comeBack !== undefined) {
+            await this.scheduleDrain(comeBack, true);
         }
     }
 
     /**
-     * When a pass may send this head: after its back-off and ORDER_SETTLE_MS past
-     * its time; and for a fresh event that its creator neither sent nor deferred
-     * yet, once the creator must be done (looking again every second meanwhile,
-     * as it usually is at once).
+     * One ticket's part of a pass: sends due events in order until the queue is
+     * empty, the head must wait, or a send could end past `deadline`. Returns
+     * when the ticket needs a pass again, if it does.
+     */
+    private async drainTicket(ticketId: string, deadline: number): Promise<number | undefined> {
+        for (;;) {
+            const queue = await this.read(ticketId);
+            const now = this.deps.now();
+            if (queue.events.length === 0) {
+                for (let i = 0; i < queue.legacy; i++) {
+                    await this.deps.persis.removeByAssociation(Keys.legacyDrainJob(ticketId));
+                }
+                return undefined;
+            }
+            const head = queue.events[0];
+            const target = await this.deps.target();
+            const when = this.whenPassCan(head, target);
+            if (when > now) {
+                return when;
+            }
+            if (now + target.timeoutMs > deadline) {
+                return now;
+            }
+            if (await this.waitsForEarlier(head, queue)) {
+                return now + RECHECK_MS;
+            }
+            const outcome = await this.send(head, target);
+            if (outcome.kind === 'retry' && !windowExpired(head.createdAt, this.deps.now())) {
+                return this.retryLater(head, outcome.reason);
+            }
+            await this.settle(head, queue, outcome.kind === 'delivered' ? undefined : outcome.reason);
+        }
+    }
+
+    /**
+     * When a pass may send this head: after its back-off; and for a fresh event
+     * that its creator neither sent nor deferred yet, once the creator must be
+     * done (looking again every second meanwhile, as it usually is at once).
      */
     private whenPassCan(head: OutboxEntry, target: DeliveryTarget): number {
         const now = this.deps.now();
@@ -293,20 +335,55 @@ export class Outbox {
         if (head.attempts === 0 && !head.deferred && inFlightUntil > now) {
             return Math.min(inFlightUntil, now + RECHECK_MS);
         }
-        return Math.max(head.nextAttemptAt, settledAt(head));
+        return head.nextAttemptAt;
     }
 
-    /** Tickets with an event due now, the longest waiting first. */
-    private async dueTickets(): Promise<Array<string>> {
-        const records = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<OutboxEntry | DrainJob>;
-        const now = this.deps.now();
+    /**
+     * True when the head is an agent message with an earlier reply of the same
+     * agent in the room whose event is not queued yet (RoomOrder). A room that
+     * cannot be read holds nothing up: Rocket.Chat versions from before 2024
+     * have no such read (Rocket.Chat#32176), and the delivery matters more.
+     * Logged at debug level, as there it fails for every message.
+     */
+    private async waitsForEarlier(head: OutboxEntry, queue: Queue): Promise<boolean> {
+        const since = orderWindowStart(queue.sent ? queue.sent.upTo : undefined, this.deps.now());
+        if (!head.origin || head.eventTime <= since) {
+            return false;
+        }
+        let messages: Array<RoomMessage>;
+        try {
+            messages = await this.deps.roomMessages(head.origin.roomId);
+        } catch (e) {
+            this.deps.logger.debug(`ticket ${head.ticketId}: could not read room ${head.origin.roomId} for the order check: ${describe(e)}`);
+            return false;
+        }
+        const queued = queue.events.map((e) => (e.origin ? e.origin.messageId : ''));
+        const missing = missingBefore({ eventTime: head.eventTime, origin: head.origin }, messages, queued, since);
+        if (missing.length > 0) {
+            this.deps.logger.debug(`ticket ${head.ticketId}: agent-message waits for the agent's earlier message ${missing[0].id}, whose event has not arrived yet`);
+        }
+        return missing.length > 0;
+    }
+
+    /** Tickets with an event due at `now`, the longest waiting first, and the earliest time another comes due. */
+    private async scan(now: number): Promise<{ due: Array<string>; next?: number }> {
+        const records = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<QueueRecord>;
         const since: { [ticketId: string]: number } = Object.create(null);
+        let next: number | undefined;
         for (const record of records) {
-            if (!isDrainJob(record) && record.nextAttemptAt <= now) {
-                since[record.ticketId] = Math.min(since[record.ticketId] ?? Infinity, record.nextAttemptAt);
+            if (!isEntry(record)) {
+                // an earlier build's job marker: its ticket is visited once, to remove it
+                const ticketId = (record as { ticketId?: string }).ticketId;
+                if (ticketId && since[ticketId] === undefined) {
+                    since[ticketId] = Infinity;
+                }
+            } else if (record.nextAttemptAt <= now) {
+                since[record.ticketId] = Math.min(since[record.ticketId] === undefined ? Infinity : since[record.ticketId], record.nextAttemptAt);
+            } else {
+                next = next === undefined ? record.nextAttemptAt : Math.min(next, record.nextAttemptAt);
             }
         }
-        return Object.keys(since).sort((a, b) => since[a] - since[b]);
+        return { due: Object.keys(since).sort((a, b) => since[a] - since[b]), next };
     }
 
     /**
@@ -332,8 +409,8 @@ export class Outbox {
     }
 
     public async pendingCount(): Promise<number> {
-        const records = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<OutboxEntry | DrainJob>;
-        return records.filter((r) => !isDrainJob(r)).length;
+        const records = (await this.deps.reader.readByAssociation(Keys.anyPending())) as Array<QueueRecord>;
+        return records.filter(isEntry).length;
     }
 
     public async failed(): Promise<Array<OutboxEntry>> {
@@ -344,29 +421,20 @@ export class Outbox {
     public async retryFailed(): Promise<number> {
         const failed = await this.failed();
         const now = this.deps.now();
-        const tickets: { [ticketId: string]: true } = Object.create(null);
         for (const entry of failed) {
             const again: OutboxEntry = { ...entry, attempts: 0, createdAt: now, nextAttemptAt: now, deferred: true, failedAt: undefined };
             await this.deps.persis.removeByAssociation(Keys.entry(entry.id));
             await this.deps.persis.createWithAssociations(again, pendingKeys(again));
-            tickets[entry.ticketId] = true;
         }
-        for (const ticketId of Object.keys(tickets)) {
-            await this.scheduleDrain(ticketId, now, (await this.read(ticketId)).job);
+        if (failed.length > 0) {
+            await this.scheduleDrain(now);
         }
         return failed.length;
     }
 
-    /**
-     * The ticket's queue in order, and its latest job marker if any: one read,
-     * as both share the ticket's key. Two schedulers upserting at the same
-     * moment can leave two markers (an upsert is not exclusive).
-     */
-    private async read(ticketId: string): Promise<{ queue: Array<OutboxEntry>; job?: DrainJob; markers: number }> {
-        const records = (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<OutboxEntry | DrainJob>;
-        const markers = records.filter(isDrainJob).sort((a, b) => b.at - a.at || (a.token < b.token ? 1 : -1));
-        const queue = records.filter((r): r is OutboxEntry => !isDrainJob(r)).sort((a, b) => a.eventTime - b.eventTime || a.seq - b.seq);
-        return { queue, job: markers[0], markers: markers.length };
+    /** The ticket's queue in order, with its sent mark: one read, as all share the ticket's key. */
+    private async read(ticketId: string): Promise<Queue> {
+        return queueOf(ticketId, (await this.deps.reader.readByAssociation(Keys.pendingFor(ticketId))) as Array<QueueRecord>);
     }
 
     private async send(entry: OutboxEntry, target: DeliveryTarget): Promise<Outcome> {
@@ -388,44 +456,83 @@ export class Outbox {
         }
     }
 
-    private async retryLater(entry: OutboxEntry, reason: string, job: DrainJob | undefined, inPass = false): Promise<void> {
+    private async defer(entry: OutboxEntry): Promise<void> {
+        if (!entry.deferred) {
+            await this.deps.persis.updateByAssociations(pendingKeys(entry), { ...entry, deferred: true }, false);
+        }
+    }
+
+    /** Keeps a failed event for a later attempt; returns when that is. */
+    private async retryLater(entry: OutboxEntry, reason: string): Promise<number> {
         const attempts = entry.attempts + 1;
         const nextAttemptAt = this.deps.now() + retryDelayMs(attempts);
         const updated: OutboxEntry = { ...entry, attempts, nextAttemptAt, lastError: reason };
         await this.deps.persis.updateByAssociations(pendingKeys(entry), updated, false);
         this.deps.logger.warn(`${entry.payload.type} for ticket ${entry.ticketId} not delivered (attempt ${attempts}): ${reason}; next try in ${Math.round((nextAttemptAt - this.deps.now()) / 1000)} s`);
-        await this.scheduleDrain(entry.ticketId, nextAttemptAt, job, inPass);
+        return nextAttemptAt;
     }
-
-    private async giveUp(entry: OutboxEntry, reason: string): Promise<void> {
-        const failed: OutboxEntry = { ...entry, attempts: entry.attempts + 1, lastError: reason, failedAt: this.deps.now() };
-        await this.deps.persis.removeByAssociation(Keys.entry(entry.id));
-        await this.deps.persis.createWithAssociations(failed, [Keys.anyFailed(), Keys.entry(entry.id)]);
-        this.deps.logger.error(`gave up delivering ${entry.payload.type} for ticket ${entry.ticketId} after ${failed.attempts} attempts: ${reason}`);
-    }
-
 
     /**
-     * Makes sure a delivery job runs at `at` for this ticket. Skipped when the
-     * ticket's marker promises a job by then: a future one; or, for a creator,
-     * one due a moment ago, queued or running, whose pass will look at this
-     * ticket (a pass itself never counts on such a marker: it may be its own,
-     * and it is leaving the ticket). A marker past `MARKER_TRUSTED_MS` promises
-     * nothing. An extra job costs one pass; a missing one, a wait for the sweep.
+     * The head is done with, sent or given up (`giveUp` holds the reason): it
+     * leaves the queue, and the ticket's sent mark moves up to it. A close-room
+     * ends the ticket's events, and takes the mark with it.
      */
-    private async scheduleDrain(ticketId: string, at: number, job: DrainJob | undefined, inPass = false): Promise<void> {
+    private async settle(head: OutboxEntry, queue: Queue, giveUp?: string): Promise<void> {
+        // The mark first: once the head is gone, a close-room behind it may go, and take the mark with it.
+        if (head.payload.type !== 'close-room' && head.origin && !head.origin.closed && (!queue.sent || queue.sent.upTo < head.eventTime)) {
+            const mark: SentMark = { kind: SENT_MARK, ticketId: head.ticketId, upTo: head.eventTime };
+            await this.deps.persis.updateByAssociations(sentMarkKeys(head.ticketId, head.origin.roomId), mark, true);
+            queue.sent = mark;
+        }
+        await this.deps.persis.removeByAssociation(Keys.entry(head.id));
+        if (giveUp !== undefined) {
+            const failed: OutboxEntry = { ...head, attempts: head.attempts + 1, lastError: giveUp, failedAt: this.deps.now() };
+            await this.deps.persis.createWithAssociations(failed, [Keys.anyFailed(), Keys.entry(head.id)]);
+            this.deps.logger.error(`gave up delivering ${head.payload.type} for ticket ${head.ticketId} after ${failed.attempts} attempts: ${giveUp}`);
+        }
+        if (head.payload.type === 'close-room' && queue.sent) {
+            await this.deps.persis.removeByAssociation(Keys.sentMark(head.ticketId));
+        }
+    }
+
+    /** Removes the markers of the jobs due by `now`: this pass stands for them. */
+    private async removeMarkersDueBy(now: number): Promise<void> {
+        const markers = (await this.deps.reader.readByAssociation(Keys.passMarkers())) as Array<PassMarker>;
+        for (const marker of markers.filter((m) => m.at <= now)) {
+            await this.deps.persis.removeByAssociation(Keys.passMarker(marker.token));
+        }
+    }
+
+    /**
+     * Makes sure a delivery job runs at `at`. Skipped when a marker promises a
+     * job by then: a future one; or, for a creator, one due a moment ago,
+     * queued or running, whose pass will read the queues after removing its
+     * marker and so see this event (a pass itself never counts on such a
+     * marker: it may be its own, and the pass is ending). A marker past
+     * `MARKER_TRUSTED_MS` promises nothing. An extra job costs one pass; a
+     * missing one, a wait for the sweep.
+     */
+    private async scheduleDrain(at: number, inPass = false): Promise<void> {
         const now = this.deps.now();
         const when = Math.max(at, now);
-        if (job && job.at > now && job.at <= when) {
+        const markers = (await this.deps.reader.readByAssociation(Keys.passMarkers())) as Array<PassMarker>;
+        const promised = (m: PassMarker) => m.at <= when && (m.at > now || (!inPass && m.at > now - MARKER_TRUSTED_MS));
+        if (markers.some(promised)) {
             return;
         }
-        if (job && !inPass && job.at <= now && job.at > now - MARKER_TRUSTED_MS) {
-            return;
-        }
-        const marker: DrainJob = { kind: DRAIN_JOB, ticketId, at: when, token: `${when}:${Math.floor(Math.random() * 1e12)}` };
-        await this.deps.persis.updateByAssociations([Keys.drainJob(ticketId), Keys.pendingFor(ticketId), Keys.anyPending()], marker, true);
-        await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(when), data: { ticketId } });
+        const marker: PassMarker = { kind: PASS_MARKER, at: when, token: `${when}:${Math.floor(Math.random() * 1e12)}` };
+        await this.deps.persis.createWithAssociations(marker, [Keys.passMarker(marker.token), Keys.passMarkers()]);
+        await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(when), data: {} });
     }
+}
+
+/** A ticket's queue from the records read under its key (or its room's, which also holds the ticket). */
+function queueOf(ticketId: string, records: Array<QueueRecord>): Queue {
+    const mine = records.filter((r) => (r as { ticketId?: string }).ticketId === ticketId);
+    const events = mine.filter(isEntry).sort(inOrder);
+    const marks = mine.filter((r): r is SentMark => (r as SentMark).kind === SENT_MARK);
+    const legacy = mine.filter((r) => (r as { kind?: string }).kind === LEGACY_DRAIN_JOB).length;
+    return { events, sent: marks[0], legacy };
 }
 
 function describe(e: unknown): string {

@@ -1,5 +1,6 @@
 import { ILivechatRoom } from '@rocket.chat/apps-engine/definition/livechat';
 import { Accessors } from '../core/Accessors';
+import { Keys } from '../core/Associations';
 import { messageOf, unavailable } from '../core/AppError';
 import { CLOSED_BY_RAPIDPRO, roomIsOpen, storeOf } from './RoomAccess';
 import { RoomCloseRequest } from '../requests/RoomCloseRequest';
@@ -20,6 +21,8 @@ export async function closeTicket(req: RoomCloseRequest, a: Accessors, runtime: 
         await store.update({ ...ticket, state: 'closing' });
         await closeRoom(ticket, a, store);
         await store.markClosed(ticket, runtime.now());
+        // No close-room goes out for this ticket, which would have taken the time of its last sent reply with it.
+        await a.persis.removeByAssociation(Keys.sentMark(ticket.ticketId));
         a.logger.info(`ticket ${ticket.ticketId} closed by RapidPro`);
     }
 }

@@ -72,6 +72,7 @@ export async function openTicket(req: RoomRequest, a: Accessors, runtime: Runtim
         sessionStart: req.sessionStart,
         openedAt: runtime.now(),
         state: 'open',
+        roomQueue: true,
     };
     await store.create(ticket);
     const winner = await settleDuplicates(ticket, room, store, a, runtime);

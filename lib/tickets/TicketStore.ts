@@ -33,6 +33,12 @@ export interface Ticket {
     closedAt?: number;
     /** `TICKET_LAYOUT` on records stored with buckets and slots; `LEGACY_LAYOUT` on those stored by 1.0, once read. */
     layout?: number;
+    /**
+     * Set on tickets opened by this version: their queued agent messages are filed under the room too
+     * (lib/delivery/Outbox.ts), so the room's one read gives the ticket and its queue. Without it, the
+     * queue may hold events filed before that, and is read on its own.
+     */
+    roomQueue?: boolean;
 }
 
 /**
@@ -66,7 +72,17 @@ export class TicketStore {
     }
 
     public async byRoom(roomId: string): Promise<Ticket | undefined> {
-        return (await this.read(Keys.room(roomId)))[0];
+        return (await this.inRoom(roomId)).ticket;
+    }
+
+    /**
+     * The room's ticket, and every record filed under the room with it (the
+     * queued agent messages of a ticket with `roomQueue`): one read for both.
+     */
+    public async inRoom(roomId: string): Promise<{ ticket?: Ticket; records: Array<unknown> }> {
+        const records = (await this.reader.readByAssociation(Keys.room(roomId))) as Array<Ticket>;
+        const ticket = records.filter(isTicketRecord)[0];
+        return { ticket: ticket && tagged(ticket), records };
     }
 
     /**
@@ -172,5 +188,7 @@ export class TicketStore {
 }
 
 const tagged = (t: Ticket): Ticket => (t.layout ? t : { ...t, layout: LEGACY_LAYOUT });
+/** A ticket, not one of the other records filed under its room (see `inRoom`). */
+const isTicketRecord = (r: Ticket) => r.state !== undefined && r.visitor !== undefined;
 
 export const isOpen = (ticket: Ticket) => ticket.state !== 'closed';

@@ -84,6 +84,22 @@ describe('the app across two instances', () => {
 		assert.deepEqual(events('K-2'), replies);
 	});
 
+	it("holds an agent's reply back while the earlier one's event is still on its way from an instance running behind", async () => {
+		const rid = (await rp(1).openRoom('K-5', '8105')).json.id;
+		const lag = (k, ms) => http(`${host.url}/api/host/instances/${k}/event-delay?ms=${ms}`, { method: 'POST', headers: auth.headers });
+		assert.equal((await lag(1, 1500)).status, 200);
+		try {
+			// 'first' is saved by instance 1, whose runtime sees it 1.5 s late; 'second' is handled by instance 2 at once
+			assert.equal((await agentSays(1, rid, 'first')).status, 200);
+			assert.equal((await agentSays(2, rid, 'second')).status, 200);
+			await waitFor(() => events('K-5').length >= 2, { timeoutMs: 30000, what: 'both replies at RapidPro' });
+			assert.deepEqual(events('K-5'), ['first', 'second']);
+		} finally {
+			await lag(1, 0);
+		}
+		assert.equal((await lag(1, 10001)).status, 400);
+	});
+
 	it('delivers every event once, in order, close-room last, with RapidPro down while an instance restarts', async () => {
 		const rid = (await rp(2).openRoom('K-3', '8103')).json.id;
 		down = true;

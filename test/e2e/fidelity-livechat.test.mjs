@@ -15,6 +15,7 @@ import { Messages } from '../../host/chat/Messages.mjs';
 import { Uploads } from '../../host/chat/Uploads.mjs';
 import { Omnichannel } from '../../host/chat/Omnichannel.mjs';
 import { HostLivechatBridge } from '../../host/bridges/LivechatBridge.mjs';
+import { HostRoomBridge } from '../../host/bridges/RoomBridge.mjs';
 import { LIVECHAT_DEFAULTS } from '../../host/config.mjs';
 
 const dirs = [];
@@ -128,6 +129,27 @@ describe('host fidelity: livechat rooms, messages and closing', () => {
 		await assert.rejects(m.bridge.closeRoom({ ...room, isOpen: false }, 'third'), /error-room-closed/);
 		const messages = await m.messages.byRoom(room.id);
 		assert.deepEqual(messages.filter((x) => x.t === 'livechat-close').map((x) => x.msg), ['first'], 'one close message');
+	});
+
+	it('reads a room\'s messages as Rocket.Chat does: no system, hidden or (if asked) thread messages; newest first only when sorted so', async () => {
+		const room = await m.bridge.createRoom(visitor, undefined, 'app-id', {});
+		const rooms = new HostRoomBridge({ omni: m.omni });
+		const u = { _id: 'agent-1', username: 'agent' };
+		const at = (s) => `2999-01-01T00:00:0${s}.000Z`; // after anything the room got on creation
+		await m.messages.insert({ _id: 'a', rid: room.id, msg: 'one', ts: at(1), u });
+		await m.messages.insert({ _id: 'b', rid: room.id, msg: 'agent', ts: at(2), u, t: 'uj' });
+		await m.messages.insert({ _id: 'c', rid: room.id, msg: 'hidden', ts: at(3), u, _hidden: true });
+		await m.messages.insert({ _id: 'd', rid: room.id, msg: 'in a thread', ts: at(4), u, tmid: 'a' });
+		await m.messages.insert({ _id: 'e', rid: room.id, msg: 'from the visitor', ts: at(5), u: { _id: visitor.id, username: visitor.username }, token: visitor.token });
+		const ids = async (options) => (await rooms.getMessages(room.id, options)).map((x) => x.id);
+		const own = (list) => list.filter((id) => 'abcde'.includes(id));
+		assert.deepEqual(own(await ids({ limit: 100, showThreadMessages: true })), ['a', 'd', 'e']);
+		assert.deepEqual(own(await ids({ limit: 100, showThreadMessages: true, sort: { createdAt: 'desc' } })), ['e', 'd', 'a']);
+		assert.deepEqual(own(await ids({ limit: 100, showThreadMessages: false })), ['a', 'e']);
+		assert.deepEqual(await ids({ limit: 1, skip: 1, showThreadMessages: true, sort: { createdAt: 'desc' } }), ['d']);
+		const [raw] = await rooms.getMessages(room.id, { limit: 1, sort: { createdAt: 'desc' }, showThreadMessages: true });
+		assert.deepEqual({ id: raw.id, sender: raw.sender, createdAt: raw.createdAt, token: raw.token, text: raw.text },
+			{ id: 'e', sender: { _id: visitor.id, username: visitor.username, name: undefined }, createdAt: new Date(at(5)), token: visitor.token, text: 'from the visitor' });
 	});
 
 	it('closes as the visitor when the app names no closer', async () => {

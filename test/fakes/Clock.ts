@@ -9,11 +9,6 @@ export class Clock {
         return this.ms;
     }
 
-    /** A sleep on this clock: time moves on by `ms`, at once. */
-    public readonly sleep = async (ms: number): Promise<void> => {
-        this.ms += ms;
-    };
-
     public date(): Date {
         return new Date(this.ms);
     }

@@ -65,7 +65,7 @@ export class Harness {
     }
 
     public restart(): void {
-        this.runtime = new Runtime(APP_ID, this.world.logger.asLogger(), this.clock.now, this.clock.sleep);
+        this.runtime = new Runtime(APP_ID, this.world.logger.asLogger(), this.clock.now);
         const app = fakeApp(this.world);
         this.endpoints = {
             secretCheck: new SecretCheckEndpoint(app, this.runtime),

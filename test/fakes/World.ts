@@ -28,6 +28,8 @@ export class World {
     public readonly serverSettings: { [id: string]: unknown } = { Site_Url: SITE_URL };
     /** Set to false to act as a server whose livechat creator predates createAndReturnVisitor. */
     public modernVisitorCreator = true;
+    /** What the room read (`getMessages`) answers: the room's messages, newest first; none by default. */
+    public roomMessages: (roomId: string) => Promise<Array<unknown>> = async () => [];
 
     public readonly read: IRead;
     public readonly modify: IModify;
@@ -53,7 +55,7 @@ export class World {
             getLivechatDepartmentByIdOrName: (value: string) => rc.getLivechatDepartmentByIdOrName(value),
             getLivechatRooms: (visitor: Parameters<FakeRocketChat['getLivechatRooms']>[0], departmentId?: string) => rc.getLivechatRooms(visitor, departmentId),
         });
-        const roomReader = count('rooms', { getById: (id: string) => rc.getRoomById(id) });
+        const roomReader = count('rooms', { getById: (id: string) => rc.getRoomById(id), getMessages: (id: string) => this.roomMessages(id) });
         const userReader = count('users', { getAppUser: async () => ({ ...rc.appUser }) });
         const messageReader = count('messages', { getRoom: (id: string) => rc.getMessageRoom(id) });
 

@@ -3,11 +3,15 @@ import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser, UserType } from '@rocket.chat/apps-engine/definition/users';
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { JobId } from '../../lib/jobs/JobIds';
+import { Keys } from '../../lib/core/Associations';
 import { SettingId } from '../../settings/SettingId';
 import { SECOND } from '../fakes/Clock';
 import { Harness, WEBHOOK_URL } from '../fakes/Harness';
 import { SECRET } from '../fakes/Requests';
 import { SITE_URL } from '../fakes/World';
+import { Outbox } from '../../lib/delivery/Outbox';
+import { agentMessagePayload } from '../../lib/delivery/WebhookPayloads';
+import { TicketStore } from '../../lib/tickets/TicketStore';
 
 async function openTicket(h: Harness = new Harness()) {
     const roomId = await h.openRoom('T1', '1234', { name: 'Ana' });
@@ -97,6 +101,19 @@ describe('AgentMessageHandler (PROTOCOL §3 agent-message)', () => {
         expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['bye']);
     });
 
+    it("leaves no sent mark for a message handled after its ticket's close-room went out", async () => {
+        const { h, roomId } = await openTicket();
+        const writtenAt = h.clock.date();
+        h.clock.advance(1 * SECOND);
+        await h.closeInRocketChat(roomId);
+        h.clock.advance(3 * SECOND);
+        await h.runDueJobs();
+        await h.agentSays(roomId, 'late', { createdAt: writtenAt });
+        expect(h.world.httpFake.postedBodies.map((b) => b.type)).toEqual(['close-room', 'agent-message']);
+        // nothing after it needs the order check, and no close-room would come to remove the mark
+        expect(h.world.persistence.peek(Keys.sentMark('T1'))).toEqual([]);
+    });
+
     it('uses the time of handling for a message without createdAt', async () => {
         const { h, roomId } = await openTicket();
         await h.agentSays(roomId, 'no date', { createdAt: undefined });
@@ -168,5 +185,58 @@ describe('AgentMessageHandler (PROTOCOL §3 agent-message)', () => {
         expect(h.world.scheduler.jobs(JobId.Deliver)).toHaveLength(1);
         await h.runNextJob();
         expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['are you there?', 'are you there?']);
+    });
+
+    describe('order and cost', () => {
+        it('costs five host calls and the POST: the room read (ticket and queue), store, the room\'s messages, remove, the sent mark', async () => {
+            const { h, roomId } = await openTicket();
+            await h.agentSays(roomId, 'one');
+            h.clock.advance(SECOND);
+            h.world.calls.reset();
+            await h.agentSays(roomId, 'two');
+            expect(agentMessages(h)).toHaveLength(2);
+            expect((h.world.calls as unknown as { counts: object }).counts).toEqual({
+                'persistence.readByAssociation': 1,
+                'persistence.createWithAssociations': 1,
+                'rooms.getMessages': 1,
+                'http.post': 1,
+                'persistence.removeByAssociation': 1,
+                'persistence.updateByAssociations': 1,
+            });
+        });
+
+        it("holds a reply back while the agent's earlier reply, saved first, has not been handled yet", async () => {
+            const { h, roomId } = await openTicket();
+            const t0 = h.clock.now();
+            const inRoom = (id: string, at: number) => ({ id, sender: { _id: 'agent-1' }, createdAt: new Date(at), text: id });
+            h.world.roomMessages = async () => [inRoom('m2', t0), inRoom('m1', t0 - 200)];
+            await h.agentSays(roomId, 'second', { id: 'm2' });
+            expect(agentMessages(h)).toEqual([]);
+            await h.agentSays(roomId, 'first', { id: 'm1', createdAt: new Date(t0 - 200) });
+            h.clock.advance(SECOND);
+            await h.runDueJobs();
+            expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['first', 'second']);
+        });
+
+        it('reads the queue on its own for a ticket opened by an earlier version, whose queue is not filed under the room', async () => {
+            const { h, roomId } = await openTicket();
+            const [ticket] = h.ticket('T1');
+            const store = new TicketStore(h.world.persistence, h.world.persistence);
+            await store.update({ ...ticket, roomQueue: undefined });
+            // an event queued before the update, filed under the ticket only, waits for its retry
+            h.world.httpFake.replies(503);
+            const earlier = new Outbox({
+                reader: h.world.persistence, persis: h.world.persistence, scheduler: h.world.scheduler, http: h.world.httpFake,
+                logger: h.world.logger.asLogger(), now: h.clock.now, roomMessages: async () => [],
+                target: async () => ({ url: WEBHOOK_URL, secret: SECRET, timeoutMs: 15 * SECOND }),
+            });
+            await earlier.enqueue(agentMessagePayload('T1', '1234', 'old', []), h.clock.now());
+            h.clock.advance(SECOND);
+            await h.agentSays(roomId, 'new');
+            expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['old']);
+            h.clock.advance(5 * SECOND);
+            await h.runDueJobs();
+            expect(agentMessages(h).map((b) => (b.data as { text: string }).text)).toEqual(['old', 'old', 'new']);
+        });
     });
 });

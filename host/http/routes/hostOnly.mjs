@@ -94,6 +94,17 @@ export function registerHostOnly(router, host) {
 		}
 		return { instance: await describe(instance), success: true };
 	}, { auth: true });
+	// Fault injection: an instance whose app runtime runs behind. Its app events wait `?ms=` (0 to 10000)
+	// before they reach the app, as on a loaded server; the order tests use it to make one runtime lag.
+	router.on('POST', /^\/api\/host\/instances\/(?<id>[^/]+)\/event-delay\/?$/, async ({ user, params, url }) => {
+		requireRole(user, 'admin');
+		const instance = host.cluster.byId(params.id);
+		const ms = Number(url.searchParams.get('ms'));
+		if (!Number.isInteger(ms) || ms < 0 || ms > 10000) throw new HttpError(400, 'ms must be a whole number of milliseconds from 0 to 10000');
+		if (!instance.running) throw new HttpError(409, `Instance ${instance.id} is stopped`);
+		instance.omni.eventDelayMs = ms;
+		return { instance: instance.id, eventDelayMs: ms, success: true };
+	}, { auth: true });
 }
 
 /** The pids of an instance's app runtimes (Deno subprocesses). */

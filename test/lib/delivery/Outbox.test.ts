@@ -2,7 +2,8 @@
 import { Keys } from '../../../lib/core/Associations';
 import { JobId } from '../../../lib/jobs/JobIds';
 import { jobs } from '../../../lib/jobs/Jobs';
-import { DeliveryTarget, ORDER_SETTLE_MS, Outbox, OutboxEntry } from '../../../lib/delivery/Outbox';
+import { DeliveryTarget, Outbox, OutboxEntry } from '../../../lib/delivery/Outbox';
+import { ORDER_WAIT_MS, RoomMessage } from '../../../lib/delivery/RoomOrder';
 import { RETRY_WINDOW_MS } from '../../../lib/delivery/RetryPolicy';
 import { Runtime } from '../../../lib/core/Runtime';
 import { agentMessagePayload, closeRoomPayload, WebhookPayload } from '../../../lib/delivery/WebhookPayloads';
@@ -20,10 +21,13 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
     let target: DeliveryTarget;
     let outbox: Outbox;
 
+    /** What the room read answers: the room's messages, newest first (a function: computed per read; an error: thrown). */
+    let roomMessages: Array<RoomMessage> | Error | (() => Array<RoomMessage>);
     /** A new Outbox over the same world, as another request, job or instance would build it. */
-    const anotherOutbox = (sleep: (ms: number) => Promise<void> = clock.sleep) => new Outbox({
+    const anotherOutbox = () => new Outbox({
         reader: world.persistence, persis: world.persistence, scheduler: world.scheduler, http: world.httpFake,
-        logger: world.logger.asLogger(), target: async () => target, now: clock.now, sleep,
+        logger: world.logger.asLogger(), target: async () => target, now: clock.now,
+        roomMessages: (roomId) => world.roomMessages(roomId) as Promise<Array<RoomMessage>>,
     });
     /** Queued events (the queue key may also hold bookkeeping records, such as the ticket's job marker). */
     const pending = () => world.persistence.peek<OutboxEntry>(Keys.anyPending()).filter((e) => e.payload !== undefined);
@@ -32,7 +36,7 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
     const deliverJobs = () => world.scheduler.jobs(JobId.Deliver);
     /** Runs the delivery jobs due now with the processor the app registers, as Rocket.Chat's scheduler would (after a restart too). */
     const runDueJobs = async () => {
-        const runtime = new Runtime('app', world.logger.asLogger(), clock.now, clock.sleep);
+        const runtime = new Runtime('app', world.logger.asLogger(), clock.now);
         const deliver = jobs(runtime).filter((p) => p.id === JobId.Deliver)[0];
         for (const job of world.scheduler.takeDue(clock.now())) {
             await deliver.processor(job.data || {}, world.read, world.modify, world.http, world.persis);
@@ -43,45 +47,90 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
         clock = new Clock();
         world = new World(clock.now);
         target = { url: URL, secret: SECRET, timeoutMs: 15 * SECOND };
+        roomMessages = [];
+        world.roomMessages = async () => {
+            if (roomMessages instanceof Error) {
+                throw roomMessages;
+            }
+            return typeof roomMessages === 'function' ? roomMessages() : roomMessages;
+        };
         outbox = anotherOutbox();
         // the same target as settings, for the jobs run through a Runtime
         world.settings.app_secret = SECRET;
         void world.persistence.updateByAssociation(Keys.webhookSettings(), { url: URL, updatedAt: 0 }, true);
     });
 
-    describe('order across instances (ORDER_SETTLE_MS)', () => {
-        it('holds a fresh head back until it has settled: an earlier event another instance stores meanwhile goes first', async () => {
+    describe('order across instances (RoomOrder)', () => {
+        const origin = (id: string) => ({ roomId: 'R1', messageId: id, senderId: 'agent-1' });
+        const inRoom = (id: string, at: number, more: Partial<RoomMessage> = {}): RoomMessage =>
+            ({ id, sender: { _id: 'agent-1' }, createdAt: new Date(at), text: id, ...more });
+
+        it("holds a reply back while the agent's earlier reply is in the room but not queued, and sends both in order once it is", async () => {
             const t0 = clock.now();
-            const other = anotherOutbox();
-            let earlier = '';
-            // While 'two' settles, the other instance's runtime, behind by 100 ms, stores the earlier 'one'.
-            const mine = anotherOutbox(async (ms) => {
-                earlier = await other.add(agent('T1', 'one'), t0 - 100);
-                clock.advance(ms);
-            });
-            await mine.enqueue(agent('T1', 'two'), t0);
+            // 'one' was saved first, but its event is handled on an instance running behind
+            roomMessages = [inRoom('two', t0), inRoom('one', t0 - 100)];
+            await outbox.enqueue(agent('T1', 'two'), t0, origin('two'));
             expect(sent()).toEqual([]);
-            await other.sendOwn('T1', earlier);
+            expect(deliverJobs().map((j) => j.when)).toEqual([t0 + SECOND]);
+            await anotherOutbox().enqueue(agent('T1', 'one'), t0 - 100, origin('one'));
+            clock.advance(SECOND);
             await runDueJobs();
+            expect(sent()).toEqual(['T1:one', 'T1:two']);
+            expect(pending()).toEqual([]);
+        });
+
+        it('sends at once when every earlier reply is queued or sent already, and counts only replies that raise an event', async () => {
+            const t0 = clock.now();
+            roomMessages = [inRoom('one', t0 - 300)];
+            await outbox.enqueue(agent('T1', 'one'), t0 - 300, origin('one'));
+            roomMessages = [
+                inRoom('two', t0),
+                inRoom('join', t0 - 50, { type: 'uj' }),
+                inRoom('visitor', t0 - 40, { token: 'visitor-token', sender: { _id: 'agent-1' } }),
+                inRoom('colleague', t0 - 30, { sender: { _id: 'agent-2' } }),
+                inRoom('empty', t0 - 20, { text: '  ' }),
+                inRoom('one', t0 - 300),
+            ];
+            await outbox.enqueue(agent('T1', 'two'), t0, origin('two'));
             expect(sent()).toEqual(['T1:one', 'T1:two']);
         });
 
-        it('sends an event whose time is already ORDER_SETTLE_MS past without waiting', async () => {
-            let slept = 0;
-            await anotherOutbox(async (ms) => void (slept += ms)).enqueue(agent('T1', 'late'), clock.now() - ORDER_SETTLE_MS);
-            expect(slept).toBe(0);
-            expect(sent()).toEqual(['T1:late']);
+        it(`waits for a missing earlier reply no longer than ORDER_WAIT_MS: its event is taken as lost`, async () => {
+            const t0 = clock.now();
+            roomMessages = [inRoom('two', t0), inRoom('one', t0 - 100)];
+            await outbox.enqueue(agent('T1', 'two'), t0, origin('two'));
+            clock.advance(ORDER_WAIT_MS - 200);
+            await runDueJobs();
+            expect(sent()).toEqual([]);
+            clock.advance(SECOND);
+            await runDueJobs();
+            expect(sent()).toEqual(['T1:two']);
         });
 
-        it('a pass sends no head before it has settled, and a head timed in the future waits no longer than ORDER_SETTLE_MS', async () => {
-            await outbox.add(agent('T1', 'fresh'), clock.now(), 1); // deferred, due at once
-            await outbox.add(agent('T2', 'from a clock ahead'), clock.now() + HOUR, 1);
-            clock.advance(1);
-            await anotherOutbox().drainAll();
-            expect(sent()).toEqual([]);
-            clock.advance(ORDER_SETTLE_MS);
-            await runDueJobs();
-            expect(sent().sort()).toEqual(['T1:fresh', 'T2:from a clock ahead']);
+        it('a room that cannot be read holds nothing up', async () => {
+            roomMessages = new Error('getMessages is not implemented');
+            await outbox.enqueue(agent('T1', 'one'), clock.now(), origin('one'));
+            expect(sent()).toEqual(['T1:one']);
+            expect(world.logger.has('debug', 'order check')).toBe(true);
+        });
+
+        it("reads the room only for a fresh agent message, and keeps the ticket's last sent time beside its queue until the close-room", async () => {
+            const t0 = clock.now();
+            let reads = 0;
+            roomMessages = () => { reads++; return []; };
+            await outbox.enqueue(agent('T1', 'old'), t0 - ORDER_WAIT_MS - 1, origin('old'));
+            await outbox.enqueue(closeRoom('T2'), t0);
+            expect(reads).toBe(0);
+            await outbox.enqueue(agent('T1', 'fresh'), t0, origin('fresh'));
+            expect(reads).toBe(1);
+            expect(world.persistence.peek(Keys.sentMark('T1'))).toEqual([{ kind: 'sent-mark', ticketId: 'T1', upTo: t0 }]);
+            // 'one' is older than the last sent reply: sent already, never waited for
+            roomMessages = [inRoom('next', t0 + 10), inRoom('fresh', t0)];
+            await outbox.enqueue(agent('T1', 'next'), t0 + 10, origin('next'));
+            expect(sent()).toEqual(['T1:old', 'close:T2', 'T1:fresh', 'T1:next']);
+            clock.advance(3 * SECOND);
+            await outbox.enqueue(closeRoom('T1'), clock.now());
+            expect(world.persistence.peek(Keys.sentMark('T1'))).toEqual([]);
         });
     });
 
@@ -175,11 +224,10 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             const start = clock.now();
             await outbox.enqueue(agent('T1', 'hello'), start);
             const [entry] = pending();
-            // The one attempt is made once the event has settled (ORDER_SETTLE_MS), the retry 5 s after it.
-            const retryAt = start + ORDER_SETTLE_MS + 5 * SECOND;
+            const retryAt = start + 5 * SECOND;
             expect(entry).toEqual(expect.objectContaining({ attempts: 1, nextAttemptAt: retryAt }));
             expect(entry.lastError).toBeDefined();
-            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: retryAt, data: expect.objectContaining({ ticketId: 'T1' }) }]);
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: retryAt, data: {} }]);
             expect(world.logger.has('warn', 'T1')).toBe(true);
             expect(failed()).toEqual([]);
         });
@@ -262,7 +310,7 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             clock.advance(3 * SECOND);
             await outbox.drain('T1');
             expect(sent()).toEqual(['T1:a', 'T1:b']);
-            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: clock.now(), data: expect.objectContaining({ ticketId: 'T1' }) }]);
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: clock.now(), data: {} }]);
             expect(pending().map((e) => (e.payload as ReturnType<typeof agent>).data.text)).toEqual(['c']);
         });
     });
@@ -298,7 +346,7 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             expect(await outbox.retryFailed()).toBe(2);
             expect(failed()).toEqual([]);
             expect(pending().map((e) => [e.attempts, e.createdAt])).toEqual([[0, clock.now()], [0, clock.now()]]);
-            expect(deliverJobs().map((j) => j.data!.ticketId)).toEqual(['T1', 'T2']);
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: clock.now(), data: {} }]);
 
             await runDueJobs();
             expect(sent().slice(2)).toEqual(['T1:one', 'T2:two']);
@@ -384,7 +432,7 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
 
             clock.advance(MINUTE);
             await runDueJobs(); // a fresh Runtime and Outbox, over the same persisted world
-            await new Runtime('app', world.logger.asLogger(), clock.now, clock.sleep).outbox(world.read, world.modify, world.http, world.persis).drainAll();
+            await new Runtime('app', world.logger.asLogger(), clock.now).outbox(world.read, world.modify, world.http, world.persis).drainAll();
             // in order per ticket (a pass serves tickets side by side)
             expect(sent().filter((x) => x.includes('T1'))).toEqual(['T1:one', 'T1:one', 'close:T1']);
             expect(sent().filter((x) => x.includes('T2'))).toEqual(['T2:never tried']);
@@ -412,12 +460,11 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
 
             await outbox.enqueue(agent('T1', 'two'), clock.now());
             await outbox.enqueue(agent('T1', 'three'), clock.now());
-            expect(deliverJobs()).toEqual([]);
+            // the pass took its marker off as it began: the first creator asks for one job, the second counts on it
+            expect(deliverJobs()).toHaveLength(1);
 
             held.release(200);
             await running;
-            // 'two' and 'three' are that fresh: the pass leaves them to a job once they have settled.
-            clock.advance(ORDER_SETTLE_MS);
             await runDueJobs();
             expect(sent()).toEqual(['T1:one', 'T1:one', 'T1:two', 'T1:three']);
             expect(pending()).toEqual([]);
@@ -433,8 +480,9 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             await anotherOutbox().drainAll();
             await runDueJobs();
             expect(world.httpFake.posts).toHaveLength(2);
-            // each asked for another look, as the running pass may not come back to what became due meanwhile
-            expect(deliverJobs().map((j) => j.when)).toEqual([clock.now() + 5 * SECOND, clock.now() + 5 * SECOND]);
+            // another look was asked for, as the running pass may not come back to what became due meanwhile;
+            // one is enough: the second pass to back off found the first one's marker
+            expect(deliverJobs().map((j) => j.when)).toEqual([clock.now() + 5 * SECOND]);
             held.release(200);
             await first;
             expect(sent()).toEqual(['T1:one', 'T1:one']);
@@ -467,7 +515,6 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
             await runDueJobs();
             held.release(200);
             await running;
-            clock.advance(ORDER_SETTLE_MS); // 'three' settles
             await runDueJobs();
             expect(sent()).toEqual(['T1:one', 'T1:one', 'T1:two', 'T1:three']);
             expect(pending()).toEqual([]);
@@ -492,6 +539,35 @@ describe('Outbox (PROTOCOL §3 delivery)', () => {
                 expect(sent().filter((x) => x.startsWith(`T${t}:`))).toEqual([`T${t}:a`, `T${t}:a`, `T${t}:b`]);
             }
             expect(pending()).toEqual([]);
+        });
+
+        it('a backlog over many tickets asks the scheduler for one job, not one per ticket, and the pass after it asks for one more', async () => {
+            world.httpFake.replies(...Array.from({ length: 200 }, () => 503));
+            for (let t = 0; t < 200; t++) {
+                await outbox.enqueue(agent(`T${t}`, 'a'), clock.now());
+                await outbox.enqueue(agent(`T${t}`, 'b'), clock.now());
+            }
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: clock.now() + 5 * SECOND, data: {} }]);
+            clock.advance(5 * SECOND);
+            world.httpFake.replies(...Array.from({ length: 200 }, () => 503));
+            await runDueJobs();
+            // every ticket failed again and backs off 10 s: one job for the moment the first comes due
+            expect(deliverJobs()).toEqual([{ id: JobId.Deliver, when: clock.now() + 10 * SECOND, data: {} }]);
+            expect(world.persistence.peek(Keys.passMarkers())).toHaveLength(1);
+            clock.advance(10 * SECOND);
+            await runDueJobs();
+            expect(sent()).toHaveLength(4 * 200);
+            expect(pending()).toEqual([]);
+            expect(deliverJobs()).toEqual([]);
+            expect(world.persistence.peek(Keys.passMarkers())).toEqual([]);
+        });
+
+        it('a pass removes the per-ticket job markers earlier builds stored in the queue', async () => {
+            await world.persistence.createWithAssociations({ kind: 'drain-job', ticketId: 'T1', at: clock.now(), token: 'old' },
+                [Keys.legacyDrainJob('T1'), Keys.pendingFor('T1'), Keys.anyPending()]);
+            await outbox.drainAll();
+            expect(world.persistence.peek(Keys.anyPending())).toEqual([]);
+            expect(world.httpFake.posts).toHaveLength(0);
         });
 
         it('several overdue jobs of one ticket firing together send each event once', async () => {
