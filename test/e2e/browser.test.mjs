@@ -36,12 +36,19 @@ async function shot(page, name) {
 	await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 }
 
-/** Clicks the button whose text matches `re` inside `scope` (a selector). */
-async function clickButton(page, scope, re) {
+/**
+ * Clicks the button whose text matches `re` inside `scope` (a selector), once the page shows
+ * it enabled: a view renders after its data arrives (the simulator after its first event),
+ * later on a loaded machine, so the button is waited for, never assumed to be there.
+ */
+async function clickButton(page, scope, re, timeout = TIMEOUT) {
 	await page.bringToFront(); // a background tab gets no input events
-	const handles = await page.$$(`${scope} button`);
-	for (const h of handles) if (re.test(await h.evaluate((b) => b.textContent || ''))) return h.click();
-	throw new Error(`no button ${re} in ${scope}`);
+	const find = (sel, src, flags) => [...document.querySelectorAll(`${sel} button`)].find((b) => !(/** @type {HTMLButtonElement} */ (b).disabled) && new RegExp(src, flags).test(b.textContent || ''));
+	const handle = await page.waitForFunction(find, { timeout, polling: 100 }, scope, re.source, re.flags).catch(async () => {
+		const seen = await page.$$eval(`${scope} button`, (els) => els.map((e) => e.textContent).join(' | ')).catch(() => '(none)');
+		throw new Error(`no button ${re} in ${scope} within ${timeout} ms; buttons there: ${seen || '(none)'}`);
+	});
+	return /** @type {import('puppeteer-core').ElementHandle<Element>} */ (handle).click();
 }
 
 /** Logs in on the page's form with the keyboard only. */
@@ -257,10 +264,7 @@ describe('the browser page (agent console, Apps admin, RapidPro simulator)', { t
 		await host.restart();
 		await agent.reload({ waitUntil: 'load' });
 		await logIn(agent); // the host keeps log-ins in memory, as a restarted Rocket.Chat would not: the page asks again
-		await clickButton(agent, 'ul.rooms', /Ana Souza\s*closed/).catch(async () => {
-			await waitText(agent, 'ul.rooms button', /Ana Souza\s*closed/);
-			await clickButton(agent, 'ul.rooms', /Ana Souza/);
-		});
+		await clickButton(agent, 'ul.rooms', /Ana Souza\s*closed/);
 		await waitText(agent, '.messages', /Olá, preciso de ajuda[\s\S]*invoice\.pdf[\s\S]*Pode pagar pelo link/);
 		await waitText(agent, '.room-view', /This room is closed/);
 		await sim.reload({ waitUntil: 'load' });
@@ -275,6 +279,7 @@ describe('the browser page (agent console, Apps admin, RapidPro simulator)', { t
 		await logIn(agent);
 		await waitText(agent, 'main', /No livechat rooms yet/);
 		await sim.reload({ waitUntil: 'load' });
+		await waitText(sim, 'main', /Not connected/);
 		await clickButton(sim, 'section[aria-label="Connection"]', /^Connect$/);
 		await waitText(sim, '#sim-connected', /connected/);
 	});

@@ -8,6 +8,13 @@ import { appUrl, http, login, setAppSettings, startHostProcess, startReceiver, w
 import { rapidProClient } from './helpers/rapidpro-client.mjs';
 
 const SECRET = 'DELIVERY23456789ABCDEFGHJKLMNPQR';
+/**
+ * The app's request timeout (s): long enough that an immediate answer never times out on a
+ * loaded machine (a timed-out 200 is sent again, rightly, and would show as a duplicate here);
+ * the "slow" answer below is seconds past it.
+ */
+const REQUEST_TIMEOUT_S = 4;
+const SLOW_ANSWER_MS = REQUEST_TIMEOUT_S * 1000 + 4000;
 
 describe('webhook delivery through faults', () => {
 	/** @type {Awaited<ReturnType<typeof startHostProcess>>} */ let host;
@@ -31,7 +38,7 @@ describe('webhook delivery through faults', () => {
 		auth = await login(host.url);
 		receiver = await startReceiver();
 		rp = rapidProClient(appUrl(host.url, host.appId), SECRET);
-		await setAppSettings(host.url, auth, host.appId, { app_secret: SECRET, request_timeout: 1 });
+		await setAppSettings(host.url, auth, host.appId, { app_secret: SECRET, request_timeout: REQUEST_TIMEOUT_S });
 		await waitFor(async () => (await rp.secretCheck()).status === 204, { what: 'the secret to apply' });
 		assert.equal((await rp.settings(`${receiver.url}/callback`)).status, 204);
 	});
@@ -56,9 +63,10 @@ describe('webhook delivery through faults', () => {
 
 	it('retries a request that times out and one whose connection is closed mid-answer', async () => {
 		const { ticketId, rid } = await newTicket();
-		receiver.queue({ delayMs: 2500 }, { destroy: true });
+		receiver.queue({ delayMs: SLOW_ANSWER_MS }, { destroy: true });
 		await agentSays(rid, 'slow');
-		await waitFor(() => forTicket(ticketId).length >= 3, { timeoutMs: 40000, what: 'delivery after a timeout and a hang-up' });
+		// Timed out after 4 s, 5 s back-off, hung up on, 10 s back-off: the third try about 20 s in.
+		await waitFor(() => forTicket(ticketId).length >= 3, { timeoutMs: 60000, what: 'delivery after a timeout and a hang-up' });
 		assert.deepEqual(texts(forTicket(ticketId)), ['slow', 'slow', 'slow']);
 		assert.match(host.output(), /not delivered \(attempt 1\): request failed/);
 	});

@@ -104,7 +104,11 @@ describe('cluster mode: several instances over one store', () => {
 		assert.equal(closed.status, 200, closed.text);
 		await host.settle();
 		assert.deepEqual(events.filter((e) => /RoomClosed/.test(e)), ['2:IPostLivechatRoomClosed']);
-		await waitFor(() => receiver.requests.some((r) => r.json?.type === 'close-room' && r.json.ticketId === 'C-1'), { timeoutMs: 20000, what: 'close-room' });
+		const t0 = Date.now();
+		await waitFor(() => receiver.requests.some((r) => r.json?.type === 'close-room' && r.json.ticketId === 'C-1'), { timeoutMs: 20000, what: 'close-room' }).catch((e) => {
+			const got = receiver.requests.filter((r) => r.json?.ticketId === 'C-1').map((r) => `${r.json.type} at ${r.at - t0} ms`);
+			throw new Error(`${e.message}; RapidPro got (ms after the close): ${got.join(', ')}; the host said:\n${lines.filter((l) => !/DEBUG/.test(l)).slice(-40).join('\n')}`);
+		});
 	});
 
 	it('brings a setting saved through one instance to the app in the other (apps.settingUpdated broadcast)', async () => {

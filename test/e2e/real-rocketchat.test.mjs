@@ -23,7 +23,8 @@ async function connectedHost(config) {
 	const auth = await login(host.url);
 	const receiver = await startReceiver();
 	const rp = rapidProClient(appUrl(host.url, host.appId), SECRET);
-	await setAppSettings(host.url, auth, host.appId, { app_secret: SECRET, request_timeout: 2 });
+	// The callback answers at once: a timeout far from that, so a loaded machine never turns an answer into a retried (duplicated) event.
+	await setAppSettings(host.url, auth, host.appId, { app_secret: SECRET, request_timeout: 10 });
 	await waitFor(async () => (await rp.secretCheck()).status === 204, { what: 'the secret to apply' });
 	assert.equal((await rp.settings(`${receiver.url}/callback`)).status, 204);
 	const get = async (p) => (await http(`${host.url}${p}`, { headers: auth.headers })).json;

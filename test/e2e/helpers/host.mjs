@@ -119,8 +119,13 @@ export async function setAppSettings(url, auth, appId, values) {
 	return res.json;
 }
 
-/** Polls `check` until it returns a truthy value (events are asynchronous). */
-export async function waitFor(check, { timeoutMs = 10000, intervalMs = 50, what = 'condition' } = {}) {
+/**
+ * Polls `check` until it returns a truthy value (events are asynchronous). The default
+ * deadline is generous: files run two at a time on a shared CPU, and a wait that is not
+ * the point of its test should fail only when the condition never comes; a test whose
+ * point is a bound passes its own `timeoutMs`.
+ */
+export async function waitFor(check, { timeoutMs = 30000, intervalMs = 50, what = 'condition' } = {}) {
 	const end = Date.now() + timeoutMs;
 	let last;
 	while (Date.now() < end) {

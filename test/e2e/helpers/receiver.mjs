@@ -53,7 +53,7 @@ export async function startReceiver({ port = 0 } = {}) {
 		requests,
 		respondWith: (a) => (fallback = a),
 		queue: (...answers) => queued.push(...answers),
-		waitForRequests: (n, timeoutMs = 10000) =>
+		waitForRequests: (n, timeoutMs = 30000) =>
 			new Promise((resolve, reject) => {
 				if (requests.length >= n) return resolve(requests.slice(0, n));
 				const timer = setTimeout(() => {
