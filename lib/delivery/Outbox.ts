@@ -268,7 +268,7 @@ export class Outbox {
             const worker = async () => {
                 while (i < due.length) {
                     const at = await this.drainTicket(due[i++], deadline);
-                    comeBack = at === undefined ? comeBack : Math.min(at, comeBack === undefined ? at : comeBack);
+                    comeBack = earliest(comeBack, at);
                 }
             };
             await Promise.all(Array.from({ length: Math.min(PASS_PARALLEL, due.length) }, worker));
@@ -378,9 +378,9 @@ export class Outbox {
                     since[ticketId] = Infinity;
                 }
             } else if (record.nextAttemptAt <= now) {
-                since[record.ticketId] = Math.min(since[record.ticketId] === undefined ? Infinity : since[record.ticketId], record.nextAttemptAt);
+                since[record.ticketId] = Math.min(since[record.ticketId] ?? Infinity, record.nextAttemptAt);
             } else {
-                next = next === undefined ? record.nextAttemptAt : Math.min(next, record.nextAttemptAt);
+                next = earliest(next, record.nextAttemptAt);
             }
         }
         return { due: Object.keys(since).sort((a, b) => since[a] - since[b]), next };
@@ -482,7 +482,6 @@ export class Outbox {
         if (head.payload.type !== 'close-room' && head.origin && !head.origin.closed && (!queue.sent || queue.sent.upTo < head.eventTime)) {
             const mark: SentMark = { kind: SENT_MARK, ticketId: head.ticketId, upTo: head.eventTime };
             await this.deps.persis.updateByAssociations(sentMarkKeys(head.ticketId, head.origin.roomId), mark, true);
-            queue.sent = mark;
         }
         await this.deps.persis.removeByAssociation(Keys.entry(head.id));
         if (giveUp !== undefined) {
@@ -525,6 +524,9 @@ export class Outbox {
         await this.deps.scheduler.scheduleOnce({ id: JobId.Deliver, when: new Date(when), data: {} });
     }
 }
+
+/** The earlier of two times, either of which may be missing. */
+const earliest = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /** A ticket's queue from the records read under its key (or its room's, which also holds the ticket). */
 function queueOf(ticketId: string, records: Array<QueueRecord>): Queue {
