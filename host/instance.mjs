@@ -13,7 +13,7 @@ import { HostBridges } from './bridges/HostBridges.mjs';
 import { HostMetadataStorage } from './storage/MetadataStorage.mjs';
 import { HostSourceStorage } from './storage/SourceStorage.mjs';
 import { Omnichannel } from './chat/Omnichannel.mjs';
-import { stopRuntimes, useHostDenoConfig } from './runtime.mjs';
+import { DENO_DIR, stopRuntimes, useHostDenoConfig } from './runtime.mjs';
 
 /** How long a stopping instance waits for requests in flight before it cuts them. */
 export const GRACE_MS = 1000;
@@ -65,7 +65,8 @@ export class Instance {
 		const { store, users, visitors, rooms, messages, uploads, config, counters, logStorage, siteUrl } = this.shared;
 		this.omni = new Omnichannel({ store, users, visitors, rooms, messages, uploads, config, log: this.shared.log });
 		this.bridges = new HostBridges({ store, omni: this.omni, config, log: this.shared.log, counters, siteUrl, instance: this });
-		this.tempFilePath = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-host-'));
+		removeStaleTranspileCaches();
+		this.tempFilePath = fs.mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
 		this.metadataStorage = new HostMetadataStorage(store);
 		// AppManager refuses a second instance in one process (AppManager.Instance). Each instance of a
 		// cluster is its own process in Rocket.Chat; here the static is cleared for each new manager,
@@ -112,6 +113,7 @@ export class Instance {
 		await this.omni.settle();
 		if (this.metadataStorage) this.metadataStorage.closing = true; // see HostMetadataStorage.update
 		fs.rmSync(this.tempFilePath, { recursive: true, force: true });
+		fs.rmSync(transpileCacheOf(this.tempFilePath), { recursive: true, force: true });
 	}
 
 	/** Runs `fn` counted as a request this instance answers. */
@@ -122,5 +124,24 @@ export class Instance {
 		} finally {
 			this.inFlight--;
 		}
+	}
+}
+
+const TEMP_PREFIX = 'rc-host-';
+
+/**
+ * Where Deno keeps what it transpiled from a temporary copy of the runtime: under
+ * DENO_DIR (the repository's .deno-cache), by the copy's path. Left behind, one per
+ * host start (about 0.6 MB and 60 files each), they pile up until a root
+ * `rc-apps package`, which reads every file of the tree, runs out of file handles.
+ */
+const transpileCacheOf = (tempDir) => path.join(DENO_DIR, 'gen', 'file', path.relative(path.parse(tempDir).root, tempDir));
+
+/** Removes the transpile caches of temporary copies that are gone (a host killed before its stop). */
+function removeStaleTranspileCaches() {
+	const parent = transpileCacheOf(os.tmpdir());
+	if (!fs.existsSync(parent)) return;
+	for (const name of fs.readdirSync(parent)) {
+		if (name.startsWith(TEMP_PREFIX) && !fs.existsSync(path.join(os.tmpdir(), name))) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
 	}
 }
