@@ -77,6 +77,15 @@ const LOCK = path.join(ROOT, '.build', 'package.lock');
  * a deploy) is taken over.
  */
 export function withLock(fn) {
+	// Held by this call stack already (everything here is synchronous): a nested run shares it.
+	if (lockDepth > 0) {
+		lockDepth += 1;
+		try {
+			return fn();
+		} finally {
+			lockDepth -= 1;
+		}
+	}
 	fs.mkdirSync(path.dirname(LOCK), { recursive: true });
 	const deadline = Date.now() + 180000;
 	for (;;) {
@@ -93,12 +102,15 @@ export function withLock(fn) {
 			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
 		}
 	}
+	lockDepth = 1;
 	try {
 		return fn();
 	} finally {
+		lockDepth = 0;
 		fs.rmSync(LOCK, { recursive: true, force: true });
 	}
 }
+let lockDepth = 0;
 
 function holderAlive() {
 	let pid;

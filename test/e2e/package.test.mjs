@@ -22,19 +22,19 @@ describe('the packaged app', () => {
 	it('is rebuilt, app files only and without warnings, after a root `rc-apps package` left the whole repository in dist/', async () => {
 		const { packageApp, withLock, zipPath } = await import(path.join(ROOT, 'host/package-app.mjs'));
 		const appJson = fs.readFileSync(path.join(ROOT, 'app.json'));
-		// The lock keeps other packaging runs (npm start, other tests) out of dist/ meanwhile.
-		const rootZip = withLock(() => {
+		// The lock keeps other packaging runs (npm start, other test files running alongside) out of dist/
+		// until `npm run package`'s own build below has looked at what the root package left there.
+		const { rootZip, zip, built, warnings } = withLock(() => {
 			try {
 				// What an admin gets from `npx rc-apps package` (or `deploy`) in the clone.
 				execFileSync(path.join(ROOT, 'node_modules/.bin/rc-apps'), ['package', '--no-color'], { cwd: ROOT, stdio: 'pipe', env: { ...process.env, NO_COLOR: '1' } });
 			} finally {
 				fs.writeFileSync(path.join(ROOT, 'app.json'), appJson);
 			}
-			return fs.readFileSync(zipPath());
+			// What `npm run package` runs.
+			return { rootZip: fs.readFileSync(zipPath()), ...packageApp({ log: () => {} }) };
 		});
 		assert.ok(zipEntries(rootZip).some((n) => n.startsWith('host/')), 'the root package holds host/ (the case this guards against)');
-		// What `npm run package` runs.
-		const { zip, built, warnings } = packageApp({ log: () => {} });
 		assert.equal(built, true, 'it rebuilt instead of reusing the zip in dist/');
 		assert.deepEqual(warnings, []);
 		assert.deepEqual(appZipProblems(zip), []);
